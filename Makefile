@@ -1,0 +1,27 @@
+# Two entry points for a fresh machine (Python 3.11+ with venv):
+#   make lab   - create .venv, install the course, open JupyterLab on the lessons
+#   make test  - create .venv, install the course and its test tools, run every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: lab test exercises clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+lab: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+# Regenerate exercises/ from solutions/ (the one source of truth).
+exercises: $(VENV)/.installed
+	$(PY) tools/make_exercises.py
+
+clean:
+	rm -rf $(VENV) build

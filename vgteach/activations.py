@@ -1,0 +1,111 @@
+"""Activation functions and their exact derivatives, as a table of pure functions.
+
+Every function takes a NumPy array (or a float) and returns a new array of the same shape;
+no input is modified. Derivatives take the *pre-activation* ``z`` (the value that went into
+the activation), not its output. All functions are numerically stable for any finite or
+infinite float input and never emit a RuntimeWarning.
+
+Examples
+--------
+>>> from vgteach.activations import ACTIVATIONS
+>>> f, f_prime = ACTIVATIONS["sigmoid"]
+>>> float(f_prime(0.0))
+0.25
+"""
+import numpy as np
+
+__all__ = [
+    "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
+    "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "ACTIVATIONS",
+]
+
+
+def sigmoid(z):
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise.
+
+    Computed from ``exp(-|z|)``, which never overflows, so ``sigmoid(-1000.0)`` is exactly 0
+    without a warning.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``z``, values in [0, 1]
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))  # in (0, 1]: no overflow for any z
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z):
+    """Derivative of the sigmoid, ``s (1 - s)`` with ``s = sigmoid(z)``; at most 0.25 (at z = 0)."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """Hyperbolic tangent, elementwise; values in [-1, 1]."""
+    return np.tanh(np.asarray(z, dtype=float))
+
+
+def tanh_prime(z):
+    """Derivative of tanh, ``1 - tanh(z)**2``; at most 1 (at z = 0)."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z):
+    """Rectified linear unit ``max(0, z)``."""
+    z = np.asarray(z, dtype=float)
+    return np.maximum(z, 0.0)
+
+
+def relu_prime(z):
+    """Derivative of ReLU: 1 where ``z > 0``, else 0 (we take 0 at the kink z = 0)."""
+    z = np.asarray(z, dtype=float)
+    return (z > 0).astype(float)
+
+
+def leaky_relu(z, alpha=0.01):
+    """Leaky ReLU: ``z`` where ``z > 0``, else ``alpha * z``."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_relu_prime(z, alpha=0.01):
+    """Derivative of leaky ReLU: 1 where ``z > 0``, else ``alpha`` (never exactly 0)."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, 1.0, alpha)
+
+
+def linear(z):
+    """Identity, used for output layers."""
+    return np.array(z, dtype=float)
+
+
+def linear_prime(z):
+    """Derivative of the identity: ones."""
+    return np.ones_like(np.asarray(z, dtype=float))
+
+
+#: name -> (f, f_prime); f_prime takes the pre-activation z.
+ACTIVATIONS = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "leaky_relu": (leaky_relu, leaky_relu_prime),
+    "linear": (linear, linear_prime),
+}
+
+
+def get(name):
+    """Return ``(f, f_prime)`` for an activation name, with a helpful error for unknown names."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        options = ", ".join(repr(k) for k in ACTIVATIONS)
+        raise ValueError(
+            f"The 'activation' parameter must be one of {options}. Got {name!r} instead."
+        ) from None

@@ -1,0 +1,142 @@
+"""Layers with hand-written backprop, in the CS231n style.
+
+Every layer is a pair ``<name>_forward(x, ...) -> (out, cache)`` and
+``<name>_backward(dout, cache) -> grads``; gradients are named ``d<name>``. Shapes use
+N = batch size, D = input width, M = output width.
+
+Examples
+--------
+>>> import numpy as np
+>>> x, W, b = np.ones((2, 3)), np.ones((3, 4)), np.zeros(4)
+>>> out, cache = affine_forward(x, W, b)
+>>> dx, dW, db = affine_backward(np.ones_like(out), cache)
+>>> dx.shape, dW.shape, db.shape
+((2, 3), (3, 4), (4,))
+"""
+import numpy as np
+
+from . import activations
+
+__all__ = [
+    "affine_forward", "affine_backward", "activation_forward", "activation_backward",
+    "batchnorm_forward", "batchnorm_backward", "mse_loss", "softmax", "softmax_cross_entropy",
+]
+
+
+def affine_forward(x, W, b):
+    """``out = x @ W + b``.  x (N, D), W (D, M), b (M,) -> out (N, M)."""
+    out = x @ W + b
+    return out, (x, W)
+
+
+def affine_backward(dout, cache):
+    """Gradients of the affine layer.  dout (N, M) -> dx (N, D), dW (D, M), db (M,)."""
+    x, W = cache
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+
+
+def activation_forward(z, name):
+    """``a = f(z)`` for an activation name from ``activations.ACTIVATIONS``."""
+    f, _ = activations.get(name)
+    return f(z), (z, name)
+
+
+def activation_backward(da, cache):
+    """``dz = da * f'(z)``: the activation's derivative is evaluated at the pre-activation."""
+    z, name = cache
+    _, f_prime = activations.get(name)
+    return da * f_prime(z)
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5, running=None, momentum=0.9, train=True):
+    """Batch normalization over the batch axis (Ioffe & Szegedy 2015).
+
+    ``xhat = (x - mean) / sqrt(var + eps)``, ``out = gamma * xhat + beta``, with the batch mean
+    and (biased) variance in training mode, or ``running["mean"]``/``running["var"]`` otherwise.
+
+    Parameters
+    ----------
+    x : ndarray (N, D)
+    gamma, beta : ndarray (D,)
+    eps : float
+    running : dict or None
+        If given, holds ``"mean"`` and ``"var"`` (D,); updated in training mode as an
+        exponential moving average with ``momentum``, used as the statistics when not training.
+    train : bool
+
+    Returns
+    -------
+    out : ndarray (N, D)
+    cache : tuple for ``batchnorm_backward``
+    """
+    if train:
+        mean = x.mean(axis=0)
+        var = x.var(axis=0)
+        if running is not None:
+            running["mean"] = momentum * running.get("mean", mean) + (1 - momentum) * mean
+            running["var"] = momentum * running.get("var", var) + (1 - momentum) * var
+    else:
+        mean, var = running["mean"], running["var"]
+    inv_std = 1.0 / np.sqrt(var + eps)
+    xhat = (x - mean) * inv_std
+    return gamma * xhat + beta, (xhat, gamma, inv_std, train)
+
+
+def batchnorm_backward(dout, cache):
+    """Gradients of batch normalization, in the compact closed form.
+
+    Because every ``xhat`` depends on the whole batch through the mean and variance,
+    ``dx = inv_std / N * (N * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat))``.
+
+    Returns
+    -------
+    dx : ndarray (N, D)
+    dgamma, dbeta : ndarray (D,)
+    """
+    xhat, gamma, inv_std, train = cache
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dxhat = dout * gamma
+    if not train:  # fixed statistics: a plain elementwise affine map
+        return dxhat * inv_std, dgamma, dbeta
+    n = dout.shape[0]
+    dx = inv_std / n * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dx, dgamma, dbeta
+
+
+def mse_loss(pred, y):
+    """Half mean squared error: ``L = sum((pred - y)**2) / (2 N)``.
+
+    pred, y : ndarray (N, M) (y may be (N,) when M = 1). Returns ``(L, dpred)``.
+    """
+    y = np.asarray(y, dtype=float).reshape(pred.shape)
+    diff = pred - y
+    n = pred.shape[0]
+    return 0.5 * float(np.sum(diff * diff)) / n, diff / n
+
+
+def softmax(scores):
+    """Row-wise softmax of ``scores`` (N, C)."""
+    # Subtracting the row max changes nothing mathematically and keeps exp from overflowing.
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_cross_entropy(scores, y):
+    """Mean cross-entropy of a softmax over ``scores`` (N, C) against labels ``y``.
+
+    ``y`` is either integer class labels (N,) or one-hot/probability rows (N, C).
+    Returns ``(L, dscores)`` with ``dscores = (softmax(scores) - onehot) / N``.
+    """
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    y = np.asarray(y)
+    if y.ndim == 1:
+        target = np.zeros_like(scores)
+        target[np.arange(n), y.astype(int)] = 1.0
+    else:
+        target = y.astype(float)
+    loss = -float(np.sum(target * log_probs)) / n
+    return loss, (np.exp(log_probs) - target) / n
