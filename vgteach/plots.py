@@ -1,0 +1,88 @@
+"""Plot helpers. Each takes ``ax=None`` (a new figure if None), draws one idea, returns ``ax``.
+
+Gradient norms always go on a log axis: across layers they span decades. Nothing here calls
+``plt.show()`` or changes matplotlib's global style.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import activations
+
+__all__ = ["plot_activation", "plot_layer_norms", "plot_chain_factors", "plot_loss",
+           "plot_norm_history", "new_axes"]
+
+
+def new_axes(ax=None, figsize=(6, 3.6)):
+    """Return ``ax`` or a fresh Axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_activation(name, z=None, ax=None, saturation=None):
+    """Draw activation ``name`` and its derivative over ``z``; shade where ``f' < saturation``."""
+    ax = new_axes(ax)
+    z = np.linspace(-6, 6, 401) if z is None else np.asarray(z, dtype=float)
+    f, fp = activations.get(name)
+    ax.plot(z, f(z), label=f"{name}(z)", color="C0")
+    ax.plot(z, fp(z), label=f"{name}'(z)", color="C1", linestyle="--")
+    if saturation is not None:
+        ax.fill_between(z, 0, 1, where=fp(z) < saturation, color="0.85",
+                        transform=ax.get_xaxis_transform(), label=f"f' < {saturation:g}")
+    ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set(xlabel="pre-activation z", ylabel="value", title=f"{name} and its derivative")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_layer_norms(norms, ax=None, label=None, ylabel=r"$\|\delta_l\|$", title=None, **kw):
+    """Per-layer norms (layer 1 = closest to the input) on a log axis."""
+    ax = new_axes(ax)
+    norms = np.asarray(norms, dtype=float)
+    layers = np.arange(1, norms.size + 1)
+    ax.semilogy(layers, np.where(norms > 0, norms, np.nan), marker="o", label=label, **kw)
+    ax.set(xlabel="layer l (1 = next to the input)", ylabel=ylabel,
+           title=title or "Gradient size per layer")
+    if norms.size <= 20:
+        ax.set_xticks(layers)
+    if label is not None:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_chain_factors(grads, ax=None):
+    """Local factors ``|w_i f'(z_i)|`` and ``|d y_hat / d w_i|`` of a chain, on a log axis."""
+    ax = new_axes(ax)
+    n = grads.factors.size
+    layers = np.arange(1, n + 1)
+    ax.semilogy(layers, np.abs(grads.factors), "s--", label=r"local factor $|w_i f'(z_i)|$")
+    ax.semilogy(layers, np.abs(grads.dout_dw), "o-", label=r"$|\partial \hat y / \partial w_i|$")
+    ax.set(xlabel="layer i", ylabel="magnitude (log scale)",
+           title="One-neuron chain: factors and gradients")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_loss(losses, ax=None, label=None, baseline=None):
+    """A loss curve over training steps; ``baseline`` draws a reference level (e.g. predicting
+    the mean)."""
+    ax = new_axes(ax)
+    ax.plot(np.arange(len(losses)), losses, label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="0.4", linestyle=":", label="baseline")
+    ax.set(xlabel="training step", ylabel="loss", title="Training loss")
+    if label is not None or baseline is not None:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def plot_norm_history(norms, ax=None, ylabel=r"$\|\delta_l\|$"):
+    """Per-layer norms over training, ``norms`` (steps, L), one line per layer, log axis."""
+    ax = new_axes(ax)
+    norms = np.asarray(norms, dtype=float)
+    colors = plt.cm.viridis(np.linspace(0, 0.9, norms.shape[1]))
+    for l in range(norms.shape[1]):
+        ax.semilogy(norms[:, l], color=colors[l], label=f"layer {l + 1}")
+    ax.set(xlabel="training step", ylabel=ylabel, title="Gradient size per layer during training")
+    ax.legend(fontsize="x-small", ncol=2)
+    return ax
