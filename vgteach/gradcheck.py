@@ -35,12 +35,13 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
-def relative_error(analytic, numeric, floor=1e-8):
+def relative_error(analytic, numeric, floor=1e-8, zero=0.0):
     """Largest elementwise ``|a - n| / max(|a|, |n|, floor)``.
 
-    The ``floor`` (CS231n uses the same 1e-8) stops entries that are zero or tiny in both from
-    dividing finite-difference noise by noise: a gradient that is exactly 0 (a bias in front of
-    batch norm) and a numerical estimate of 1e-11 then count as agreeing.
+    The ``floor`` (CS231n uses the same 1e-8) stops entries that are tiny in both from dividing
+    finite-difference noise by noise. Entries where both magnitudes are below ``zero`` count as
+    agreeing: pass the roundoff level of the numerical estimate (``check_mlp`` does) so that an
+    exactly-zero gradient (a dead ReLU unit) and an estimate of 1e-13 are not called an error.
     """
     a = np.asarray(analytic, dtype=float)
     n = np.asarray(numeric, dtype=float)
@@ -48,31 +49,44 @@ def relative_error(analytic, numeric, floor=1e-8):
         raise ValueError(f"Shapes differ: analytic {a.shape} vs numeric {n.shape}.")
     if a.size == 0:
         return 0.0
-    denom = np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)
-    return float((np.abs(a - n) / denom).max())
+    big = np.maximum(np.abs(a), np.abs(n))
+    err = np.abs(a - n) / np.maximum(big, floor)
+    return float(np.where(big < zero, 0.0, err).max())
 
 
-def _numeric_into(param, loss_fn, h):
-    """Numerical gradient of ``loss_fn()`` w.r.t. ``param``, perturbing it in place and restoring it."""
+def _numeric_into(param, loss_fn, h, order=2):
+    """Numerical gradient of ``loss_fn()`` w.r.t. ``param``, perturbing it in place and restoring it.
+
+    ``order=2``: ``(L(+h) - L(-h)) / 2h``. ``order=4``: the centred five-point stencil
+    ``(-L(+2h) + 8 L(+h) - 8 L(-h) + L(-2h)) / 12h``, whose O(h**4) truncation error allows a
+    larger h and so less roundoff; useful when many entries of the gradient are small.
+    """
     grad = np.zeros_like(param)
+    weights = {2: ((1, 0.5), (-1, -0.5)),
+               4: ((2, -1 / 12), (1, 8 / 12), (-1, -8 / 12), (-2, 1 / 12))}[order]
     for i in np.ndindex(param.shape):
         old = param[i]
-        param[i] = old + h
-        plus = loss_fn()
-        param[i] = old - h
-        minus = loss_fn()
+        total = 0.0
+        for k, c in weights:
+            param[i] = old + k * h
+            total += c * loss_fn()
         param[i] = old
-        grad[i] = (plus - minus) / (2 * h)
+        grad[i] = total / h
     return grad
 
 
-def check_mlp(net, X, y, loss="mse", h=1e-5):
+def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
     """Largest relative error between ``net.loss_and_grads`` and finite differences, over every
-    parameter of every layer (weights, biases and batch-norm scales/shifts)."""
+    parameter of every layer (weights, biases and batch-norm scales/shifts).
+
+    ``order`` selects the centred stencil (2 or 4 points, see ``_numeric_into``)."""
     _, grads = net.loss_and_grads(X, y, loss=loss)
     params = net.parameters()
     analytic = net.gradient_list(grads)
-    return max(relative_error(g, _numeric_into(p, lambda: net.loss(X, y, loss=loss), h))
+    # Roundoff in the numerical estimate is about eps * |loss| / h; below that, zero is zero.
+    noise = 1e3 * np.finfo(float).eps * max(abs(net.loss(X, y, loss=loss)), 1.0) / h
+    return max(relative_error(g, _numeric_into(p, lambda: net.loss(X, y, loss=loss), h, order),
+                              zero=noise)
                for p, g in zip(params, analytic))
 
 
