@@ -28,3 +28,14 @@ def test_new_figure_when_no_ax():
     ax = plots.plot_layer_norms([1.0, 0.0, 2.0])  # a zero norm is skipped, not log(0)
     assert ax.figure is not None
     plt.close(ax.figure)
+
+
+def test_factor_table_shows_the_requested_layers():
+    g = chain_gradients(np.full(20, 0.17), 1.0)
+    ax = plots.plot_factor_table(g)
+    table = ax.tables[0]
+    assert table[(0, 4)].get_text().get_text() == "w_i f'(z_i)"
+    assert table[(1, 0)].get_text().get_text() == "1"
+    assert table[(5, 0)].get_text().get_text() == "20"
+    assert table[(1, 3)].get_text().get_text() == "0.17"
+    plt.close(ax.figure)

@@ -8,8 +8,8 @@ import numpy as np
 
 from . import activations
 
-__all__ = ["plot_activation", "plot_layer_norms", "plot_chain_factors", "plot_loss",
-           "plot_norm_history", "new_axes"]
+__all__ = ["plot_activation", "plot_layer_norms", "plot_chain_factors", "plot_factor_table",
+           "plot_loss", "plot_norm_history", "new_axes"]
 
 
 def new_axes(ax=None, figsize=(6, 3.6)):
@@ -60,6 +60,27 @@ def plot_chain_factors(grads, ax=None):
     ax.set(xlabel="layer i", ylabel="magnitude (log scale)",
            title="One-neuron chain: factors and gradients")
     ax.legend(fontsize="small")
+    return ax
+
+
+def plot_factor_table(grads, ax=None, rows=None):
+    """A table of a chain's backward pass: per layer ``z_i``, ``f'(z_i)``, ``w_i``, the local
+    factor ``w_i f'(z_i)`` and ``d y_hat / d w_i``. ``rows`` picks layers (0-based), default:
+    the first three and the last two."""
+    n = grads.factors.size
+    if rows is None:
+        rows = sorted(set(range(min(3, n))) | set(range(max(n - 2, 0), n)))
+    ax = new_axes(ax, figsize=(7, 0.45 * (len(rows) + 2)))
+    fp = np.divide(grads.dout_dz, np.append(np.cumprod(grads.factors[::-1])[::-1][1:], 1.0))
+    w = np.divide(grads.factors, fp, out=np.zeros_like(fp), where=fp != 0)
+    cells = [[f"{i + 1}", f"{grads.trace.z[i]:.3g}", f"{fp[i]:.3g}", f"{w[i]:.3g}",
+              f"{grads.factors[i]:.3g}", f"{grads.dout_dw[i]:.3g}"] for i in rows]
+    table = ax.table(cellText=cells, loc="center", cellLoc="right",
+                     colLabels=["layer i", "z_i", "f'(z_i)", "w_i", "w_i f'(z_i)",
+                                "d y_hat / d w_i"])
+    table.scale(1, 1.3)
+    ax.set_axis_off()
+    ax.set_title("Backward pass through the chain, layer by layer")
     return ax
 
 
