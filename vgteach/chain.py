@@ -46,6 +46,8 @@ class ChainGradients:
     dout_dw : ``d y_hat / d w_i``
     dout_db : ``d y_hat / d b_i``
     trace : the ChainTrace of the forward pass
+    weights : the weights ``w_i``
+    f_prime : the slopes ``f'(z_i)``
     """
 
     factors: np.ndarray
@@ -53,6 +55,8 @@ class ChainGradients:
     dout_dw: np.ndarray
     dout_db: np.ndarray
     trace: ChainTrace
+    weights: np.ndarray = None
+    f_prime: np.ndarray = None
 
 
 def _as_params(weights, biases, func):
@@ -110,4 +114,4 @@ def chain_gradients(weights, x, activation="sigmoid", biases=None):
     later = np.append(np.cumprod(factors[::-1])[::-1][1:], 1.0)
     dout_dz = fp * later
     return ChainGradients(factors=factors, dout_dz=dout_dz, dout_dw=dout_dz * trace.a[:-1],
-                          dout_db=dout_dz, trace=trace)
+                          dout_db=dout_dz, trace=trace, weights=w, f_prime=fp)

@@ -71,8 +71,7 @@ def plot_factor_table(grads, ax=None, rows=None):
     if rows is None:
         rows = sorted(set(range(min(3, n))) | set(range(max(n - 2, 0), n)))
     ax = new_axes(ax, figsize=(7, 0.45 * (len(rows) + 2)))
-    fp = np.divide(grads.dout_dz, np.append(np.cumprod(grads.factors[::-1])[::-1][1:], 1.0))
-    w = np.divide(grads.factors, fp, out=np.zeros_like(fp), where=fp != 0)
+    fp, w = grads.f_prime, grads.weights
     cells = [[f"{i + 1}", f"{grads.trace.z[i]:.3g}", f"{fp[i]:.3g}", f"{w[i]:.3g}",
               f"{grads.factors[i]:.3g}", f"{grads.dout_dw[i]:.3g}"] for i in rows]
     table = ax.table(cellText=cells, loc="center", cellLoc="right",
