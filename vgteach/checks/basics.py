@@ -3,12 +3,25 @@ import numpy as np
 
 from .. import activations as act
 from ..chain import chain_gradients
-from .core import Incorrect, call, close, describe, exercise
+from .core import Incorrect, NotDone, call, close, describe, exercise
 
 # Test inputs: moderate |z| so that a correct formula written the textbook way,
 # exp(-z) / (1 + exp(-z))**2, is not punished for overflow; a stability note is added instead.
 Z_TESTS = [np.array([0.0]), np.linspace(-6.0, 6.0, 13), np.array([[-2.0, 0.5], [3.0, -0.1]]),
            np.array([-30.0, 30.0])]
+
+
+def _outputs(fn, name, z_tests):
+    """(z, output) for every test input where ``fn`` returns a finite float array."""
+    pairs = []
+    for z in z_tests:
+        try:
+            out = np.asarray(call(fn, z, name=name), dtype=float)
+        except (Incorrect, TypeError, ValueError):
+            continue
+        if out.shape == z.shape and np.all(np.isfinite(out)):
+            pairs.append((z, out))
+    return pairs
 
 
 def _elementwise(fn, name, reference, wrong, z_tests=Z_TESTS):
@@ -30,8 +43,11 @@ def _elementwise(fn, name, reference, wrong, z_tests=Z_TESTS):
                             f"{describe(got_arr)}. The derivative is finite everywhere.")
         if close(got_arr, expected):
             continue
+        # Two misconceptions can agree on one input (at z = 0, s(1+s) = 1-s**2 = 0.75): hint
+        # only at the one that matches on every test input the learner's function handles.
+        others = _outputs(fn, name, z_tests)
         for candidate, hint in wrong:
-            if close(got_arr, candidate(z)):
+            if close(got_arr, candidate(z)) and all(close(g, candidate(zz)) for zz, g in others):
                 raise Incorrect(f"For z = {describe(z, 40)} expected {describe(expected)}, got "
                                 f"{describe(got_arr)}. Hint: {hint}")
         raise Incorrect(f"For z = {describe(z, 40)} expected {describe(expected)}, got "
@@ -125,6 +141,9 @@ def _check_chain_gradient(fn):
             (x * sp(z[0]) * np.prod(sp(z[1:])), "each later layer contributes w_i * sigmoid'(z_i)"
                                                 ": the weights are missing."),
         ]
+        if not np.isfinite(got):
+            raise Incorrect(f"chain_gradient({inputs}) returned {got}. The gradient is a finite "
+                            "number: look for a division by zero or an overflowing exp.")
         msg = f"For {inputs} expected {expected:.6g}, got {got:.6g}."
         for value, hint in hints:
             if np.isfinite(got) and np.isclose(got, value, rtol=1e-6, atol=1e-300):
@@ -137,7 +156,8 @@ def _check_chain_gradient(fn):
 def _error_term_cases():
     rng = np.random.default_rng(7)
     cases = []
-    for n, m, k in [(1, 3, 2), (4, 5, 3), (2, 3, 3), (6, 4, 4)]:
+    # A square W_next first, so a missing transpose meets its hint before a shape error.
+    for n, m, k in [(2, 3, 3), (1, 3, 2), (4, 5, 3), (6, 4, 4)]:
         cases.append((rng.normal(size=(n, k)), rng.normal(size=(m, k)), rng.normal(size=(n, m))))
     return cases
 
@@ -147,7 +167,16 @@ def _check_error_term(fn):
     sp, s = act.sigmoid_prime, act.sigmoid
     for delta_next, W_next, z in _error_term_cases():
         inputs = (f"delta_next {delta_next.shape}, W_next {W_next.shape}, z {z.shape}")
-        got = call(fn, delta_next, W_next, z, name="error_term", inputs=inputs)
+        try:
+            got = call(fn, delta_next, W_next, z, name="error_term", inputs=inputs)
+        except NotDone:
+            raise
+        except Incorrect as exc:
+            if "ValueError" in str(exc) and ("matmul" in str(exc) or "shape" in str(exc)):
+                raise Incorrect(f"{exc}\nHint: the shapes do not fit together. delta_next is "
+                                "(N, next width) and W_next is (this width, next width); the "
+                                "result must be (N, this width).") from None
+            raise
         try:
             got = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -160,6 +189,9 @@ def _check_error_term(fn):
                             "maps widths: W_next has shape (this layer's width, next width).")
         if close(got, expected):
             continue
+        if not np.all(np.isfinite(got)):
+            raise Incorrect(f"error_term({inputs}) returned NaN or inf values: {describe(got)}. "
+                            "The error term is finite for finite inputs.")
         hints = [(delta_next @ W_next.T, "the factor f'(z) of this layer is missing."),
                  ((delta_next @ W_next.T) * s(z), "multiply by the sigmoid's derivative at z, "
                                                   "not the sigmoid itself."),

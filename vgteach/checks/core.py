@@ -149,7 +149,7 @@ def _same(a, b):
     return a == b
 
 
-def call(fn, *args, name=None, inputs=None, timeout=DEFAULT_TIMEOUT):
+def call(fn, *args, name=None, inputs=None, timeout=None):
     """Call the learner's ``fn(*args)`` safely and return what it returned.
 
     The arguments are copies, so a learner's function can't change the checker's test data;
@@ -159,7 +159,9 @@ def call(fn, *args, name=None, inputs=None, timeout=DEFAULT_TIMEOUT):
     return.
 
     ``inputs`` is a short description of the arguments for messages, e.g. ``"z = [0, 1]"``.
+    ``timeout`` (seconds) defaults to ``DEFAULT_TIMEOUT``, read at call time.
     """
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     name = name or getattr(fn, "__name__", "your function")
     inputs = inputs or ", ".join(describe(a, 30) for a in args)
     if not callable(fn):
