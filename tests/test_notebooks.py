@@ -75,7 +75,9 @@ def test_lessons_assert_their_claims_and_end_with_a_summary(path):
                   for c in nb.cells if c.cell_type == "code")
     assert asserts >= 3, f"only {asserts} asserts"
     first = nb.cells[0].source.lower()
-    assert "you will" in first or "by the end" in first or "able to" in first
+    goals = ("after this lesson", "you will", "by the end", "able to")
+    assert any(g in first for g in goals), "first cell: what the learner can do at the end"
+    assert "you need" in first or "prerequisite" in first, "first cell: what to know first"
     tail = " ".join(c.source.lower() for c in nb.cells[-3:] if c.cell_type == "markdown")
     assert "summary" in tail or "recap" in tail or "key points" in tail
 
