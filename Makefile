@@ -19,8 +19,9 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
+# Two pytest workers on two cores: one BLAS thread each, or small matmuls thrash.
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest
 
 # Regenerate exercises/ from solutions/ (the one source of truth).
 exercises: $(VENV)/.installed
