@@ -29,7 +29,7 @@ Examples
 ((1797, 64), (1797,), 1.0)
 >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_fraction=0.25, rng=0)
 >>> len(X_train), len(X_test)
-(1348, 449)
+(1347, 450)
 >>> one_hot(np.array([0, 2]), 3)
 array([[1., 0., 0.],
        [0., 0., 1.]])
