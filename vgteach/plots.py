@@ -40,7 +40,8 @@ def plot_layer_norms(norms, ax=None, label=None, ylabel=r"$\|\delta_l\|$", title
     ax = new_axes(ax)
     norms = np.asarray(norms, dtype=float)
     layers = np.arange(1, norms.size + 1)
-    ax.semilogy(layers, np.where(norms > 0, norms, np.nan), marker="o", label=label, **kw)
+    kw.setdefault("marker", "o")
+    ax.semilogy(layers, np.where(norms > 0, norms, np.nan), label=label, **kw)
     ax.set(xlabel="layer l (1 = next to the input)", ylabel=ylabel,
            title=title or "Gradient size per layer")
     if norms.size <= 20:
