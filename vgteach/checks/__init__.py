@@ -11,6 +11,7 @@ Examples
 (False, 0.0)
 """
 from . import basics  # noqa: F401  (registers lessons 1-2)
+from . import fixes_b  # noqa: F401  (registers lessons 5-7)
 from .core import EXERCISES, CheckResult, check, grade
 
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]
