@@ -44,7 +44,7 @@ def test_train_autoencoder_reduces_loss_and_is_reproducible():
 def test_pretrain_stack_and_load():
     rng = np.random.default_rng(4)
     X = rng.uniform(size=(40, 6))
-    pairs, levels = pretrain.pretrain_autoencoders([6, 5, 4], X, steps=30, lr=0.5, rng=rng,
+    pairs, levels = pretrain.pretrain_autoencoders([6, 5, 4], X, steps=30, lr=0.1, rng=rng,
                                                    batch_size=16, return_levels=True)
     assert [W.shape for W, _ in pairs] == [(6, 5), (5, 4)]
     assert len(levels) == 2 and levels[1].losses.shape == (30,)
@@ -63,3 +63,13 @@ def test_pretrain_stack_and_load():
         pretrain.load_pretrained(MLP([6, 3, 4, 3], seed=0), pairs)
     with pytest.raises(ValueError, match="sizes"):
         pretrain.pretrain_autoencoders([5, 4], X, steps=2, rng=rng)
+
+
+def test_standardization_is_folded_into_the_encoder():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(size=(30, 4)) * [1, 10, 0.1, 1] + [0, 5, 0, 2]
+    pairs, levels = pretrain.pretrain_autoencoders([4, 3], X, steps=5, lr=0.1, rng=rng,
+                                                   return_levels=True)
+    Xs = (X - X.mean(0)) / X.std(0)
+    np.testing.assert_allclose(pretrain.encode(pairs, X),
+                               pretrain.encode([(levels[0].W, levels[0].b)], Xs))

@@ -6,7 +6,10 @@ decoder ``R = h @ V + c`` trained to reconstruct its own input, with the loss
     L = sum((R - X)**2) / (2 N)          (X has N rows)
 
 Levels are trained one at a time: level 1 reconstructs the data, level 2 reconstructs level 1's
-code ``h``, and so on. The encoders ``(W, b)`` are then stacked into a deep network
+code ``h``, and so on. Each level sees its input standardized (zero mean, unit variance per
+feature); otherwise a level could "reconstruct" a code of tiny spread almost for free by
+predicting its mean, and the codes would shrink level after level. The standardization is then
+folded into the encoder's ``(W, b)``, so the stacked layers take the raw codes. The encoders ``(W, b)`` are then stacked into a deep network
 (``load_pretrained``), a fresh output layer goes on top, and the whole net is fine-tuned by
 ordinary backprop.
 
@@ -107,6 +110,12 @@ def encode(pairs, X, activation="sigmoid"):
     return h
 
 
+def _standardize(h):
+    mean, std = h.mean(axis=0), h.std(axis=0)
+    std = np.where(std > 1e-8, std, 1.0)  # constant features stay constant (0 after centring)
+    return (h - mean) / std, mean, std
+
+
 def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sigmoid",
                           batch_size=None, optimizer="sgd", return_levels=False):
     """Greedy layer-wise pretraining: one autoencoder per level, each on the code below it.
@@ -115,7 +124,7 @@ def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sig
     ----------
     sizes : sequence of int, ``[D, H1, H2, ...]`` (input width first)
     X : ndarray (N, D)
-    steps, lr, batch_size, optimizer : training of *each* level (see ``train_autoencoder``)
+    steps, lr, batch_size, optimizer : training of *each* level (on its standardized input) (see ``train_autoencoder``)
     rng : numpy.random.Generator
     activation : str
     return_levels : bool, also return the list of ``Autoencoder`` (with loss curves)
@@ -130,14 +139,16 @@ def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sig
     if len(sizes) < 2 or sizes[0] != X.shape[1]:
         raise ValueError("The 'sizes' parameter of pretrain_autoencoders must start with the "
                          f"input width {X.shape[1]} and list at least one level. Got {sizes!r}.")
-    levels, h = [], X
+    levels, pairs, h = [], [], X
     for n_hidden in sizes[1:]:
-        level = train_autoencoder(h, n_hidden, steps=steps, lr=lr, rng=rng,
+        h_std, mean, std = _standardize(h)
+        level = train_autoencoder(h_std, n_hidden, steps=steps, lr=lr, rng=rng,
                                   activation=activation, batch_size=batch_size,
                                   optimizer=optimizer)
         levels.append(level)
-        h = encode([(level.W, level.b)], h, activation)
-    pairs = [(lv.W.copy(), lv.b.copy()) for lv in levels]
+        # ((h - mean) / std) @ W + b  ==  h @ (W / std[:, None]) + (b - (mean / std) @ W)
+        pairs.append((level.W / std[:, None], level.b - (mean / std) @ level.W))
+        h = encode(pairs[-1:], h, activation)
     return (pairs, levels) if return_levels else pairs
 
 
