@@ -1,0 +1,283 @@
+"""Checkers of lessons 5-7: solutions pass, stubs say "Not done yet", realistic wrong answers fail
+with the right hint, and right answers written differently pass."""
+import numpy as np
+import pytest
+
+from vgteach import layers, optim
+from vgteach.checks import check
+
+
+def stub(*args):
+    raise NotImplementedError()
+
+
+def assert_hint(result, *words):
+    assert not result.passed, result.message
+    for w in words:
+        assert w.lower() in result.message.lower(), result.message
+
+
+# ---------------------------------------------------------------- he_init
+def he_normal(fan_in, fan_out, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+def he_standard(fan_in, fan_out, rng):
+    return rng.standard_normal((fan_in, fan_out)) * (2 / fan_in) ** 0.5
+
+
+def he_uniform(fan_in, fan_out, rng):
+    a = np.sqrt(6.0 / fan_in)
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
+
+
+@pytest.mark.parametrize("fn", [he_normal, he_standard, he_uniform])
+def test_he_init_right_answers_pass(fn):
+    result = check("he_init", fn)
+    assert result.passed, result.message
+    assert result.points == 3
+
+
+def test_he_init_stub():
+    assert "Not done yet" in check("he_init", stub).message
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda i, o, rng: rng.normal(0, np.sqrt(2 / (i + o)), (i, o)), ["Glorot"]),
+    (lambda i, o, rng: rng.normal(0, np.sqrt(1 / i), (i, o)), ["halves"]),
+    (lambda i, o, rng: rng.normal(0, 2 / i, (i, o)), ["standard deviation"]),
+    (lambda i, o, rng: rng.uniform(-np.sqrt(2 / i), np.sqrt(2 / i), (i, o)), ["a**2 / 3"]),
+    (lambda i, o, rng: rng.normal(0, np.sqrt(2 / i), (o, i)), ["shape"]),
+    (lambda i, o, rng: np.abs(rng.normal(0, np.sqrt(2 / i), (i, o))), ["centred"]),
+    (lambda i, o, rng: np.random.normal(0, np.sqrt(2 / i), (i, o)), ["same seed"]),
+    (lambda i, o, rng: np.random.default_rng(0).normal(0, np.sqrt(2 / i), (i, o)),
+     ["fixed seed"]),
+])
+def test_he_init_wrong_answers(fn, words):
+    assert_hint(check("he_init", fn), *words)
+
+
+def test_he_init_does_not_depend_on_one_seed():
+    # a correct answer passes whatever generator state the checker's draws happen to see
+    def shifted(fan_in, fan_out, rng):
+        rng.normal(size=7)  # consume some numbers first: still a correct draw
+        return he_normal(fan_in, fan_out, rng)
+    assert check("he_init", shifted).passed
+
+
+# ---------------------------------------------------------------- batchnorm_backward
+def bn_backward_package(dout, cache):
+    x, gamma, eps = cache
+    _, c = layers.batchnorm_forward(x, gamma, np.zeros_like(gamma), eps=eps)
+    return layers.batchnorm_backward(dout, c)
+
+
+def bn_backward_staged(dout, cache):
+    # the long computational-graph version
+    x, gamma, eps = cache
+    n = x.shape[0]
+    mu = x.mean(axis=0)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=0)
+    std = np.sqrt(var + eps)
+    xhat = xc / std
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dxhat = dout * gamma
+    dstd = -(dxhat * xc).sum(axis=0) / std ** 2
+    dvar = dstd / (2 * std)
+    dxc = dxhat / std + 2 * xc * dvar / n
+    dmu = -dxc.sum(axis=0)
+    return dxc + dmu / n, dgamma, dbeta
+
+
+@pytest.mark.parametrize("fn", [bn_backward_package, bn_backward_staged])
+def test_batchnorm_right_answers(fn):
+    result = check("batchnorm_backward", fn)
+    assert result.passed, result.message
+
+
+def test_batchnorm_stub():
+    assert "Not done yet" in check("batchnorm_backward", stub).message
+
+
+def _bn_wrong(kind):
+    def fn(dout, cache):
+        x, gamma, eps = cache
+        dx, dg, db = bn_backward_package(dout, cache)
+        inv = 1 / np.sqrt(x.var(axis=0) + eps)
+        if kind == "constant_stats":
+            dx = dout * gamma * inv
+        if kind == "dgamma_no_xhat":
+            dg = dout.sum(axis=0)
+        if kind == "dbeta_mean":
+            db = dout.mean(axis=0)
+        return dx, dg, db
+    return fn
+
+
+@pytest.mark.parametrize("kind, words", [("constant_stats", ["constants"]),
+                                         ("dgamma_no_xhat", ["xhat"]),
+                                         ("dbeta_mean", ["sum over the batch"])])
+def test_batchnorm_wrong_answers(kind, words):
+    assert_hint(check("batchnorm_backward", _bn_wrong(kind)), *words)
+
+
+def test_batchnorm_wrong_return_type():
+    assert_hint(check("batchnorm_backward", lambda d, c: bn_backward_package(d, c)[0]), "three")
+
+
+# ---------------------------------------------------------------- adam_step
+def adam_solution(param, grad, m, v, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_via_package(param, grad, m, v, t, lr, beta1, beta2, eps):
+    opt = optim.Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    opt.m, opt.v, opt.t = {0: m.copy()}, {0: v.copy()}, t - 1
+    p = [param.copy()]
+    opt.step(p, [grad])
+    return p[0], opt.m[0], opt.v[0]
+
+
+@pytest.mark.parametrize("fn", [adam_solution, adam_via_package])
+def test_adam_right_answers(fn):
+    result = check("adam_step", fn)
+    assert result.passed, result.message
+
+
+def test_adam_stub():
+    assert "Not done yet" in check("adam_step", stub).message
+
+
+def _adam_wrong(kind):
+    def fn(param, grad, m, v, t, lr, beta1, beta2, eps):
+        m2 = beta1 * m + (1 - beta1) * grad
+        v2 = beta2 * v + (1 - beta2) * grad ** 2
+        tt = {"t0": t - 1}.get(kind, t)
+        with np.errstate(all="ignore"):
+            m_hat = m2 / (1 - beta1 ** tt) if kind != "no_corr" else m2
+            v_hat = v2 / (1 - beta2 ** tt) if kind != "no_corr" else v2
+        if kind == "sqrt_eps":
+            return param - lr * m_hat / np.sqrt(v_hat + eps), m2, v2
+        if kind == "no_sqrt":
+            return param - lr * m_hat / (v_hat + eps), m2, v2
+        if kind == "mutate":
+            param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+            return param, m2, v2
+        with np.errstate(all="ignore"):
+            return param - lr * m_hat / (np.sqrt(v_hat) + eps), m2, v2
+    return fn
+
+
+@pytest.mark.parametrize("kind, words", [("no_corr", ["bias correction"]),
+                                         ("t0", ["t starts at 1"]),
+                                         ("sqrt_eps", ["outside the square root"]),
+                                         ("no_sqrt", ["square root of v_hat"]),
+                                         ("mutate", ["in place"])])
+def test_adam_wrong_answers(kind, words):
+    assert_hint(check("adam_step", _adam_wrong(kind)), *words)
+
+
+# ---------------------------------------------------------------- clip_by_norm
+def clip_solution(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    if norm > max_norm:
+        return [g * (max_norm / norm) for g in grads]
+    return [g.copy() for g in grads]
+
+
+def clip_other(grads, max_norm):
+    total = np.linalg.norm(np.concatenate([g.ravel() for g in grads]))
+    factor = min(1.0, max_norm / total)
+    return [factor * g for g in grads]
+
+
+@pytest.mark.parametrize("fn", [clip_solution, clip_other, optim.clip_by_norm])
+def test_clip_right_answers(fn):
+    result = check("clip_by_norm", fn)
+    assert result.passed, result.message
+
+
+def test_clip_stub():
+    assert "Not done yet" in check("clip_by_norm", stub).message
+
+
+def clip_mutating(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    if norm > max_norm:
+        for g in grads:
+            g *= max_norm / norm
+    return grads
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda gs, m: [np.clip(g, -m, m) for g in gs], ["np.clip"]),
+    (lambda gs, m: [g * min(1, m / np.linalg.norm(g)) for g in gs], ["own norm"]),
+    (lambda gs, m: [g * m / np.sqrt(sum(np.sum(x ** 2) for x in gs)) for g in gs], ["below"]),
+    (clip_mutating, ["in place"]),
+])
+def test_clip_wrong_answers(fn, words):
+    assert_hint(check("clip_by_norm", fn), *words)
+
+
+# ---------------------------------------------------------------- autoencoder_loss
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def ae_solution(W, b, V, c, X):
+    h = sigmoid(X @ W + b)
+    R = h @ V + c
+    return np.sum((R - X) ** 2) / (2 * X.shape[0])
+
+
+def ae_package(W, b, V, c, X):
+    from vgteach.pretrain import autoencoder_loss_and_grads
+    return autoencoder_loss_and_grads(W, b, V, c, X)[0]
+
+
+def ae_loop(W, b, V, c, X):
+    total = 0.0
+    for x in X:
+        r = sigmoid(x @ W + b) @ V + c
+        total += 0.5 * np.dot(r - x, r - x)
+    return total / len(X)
+
+
+@pytest.mark.parametrize("fn", [ae_solution, ae_package, ae_loop])
+def test_ae_right_answers(fn):
+    result = check("autoencoder_loss", fn)
+    assert result.passed, result.message
+
+
+def test_ae_stub():
+    assert "Not done yet" in check("autoencoder_loss", stub).message
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda W, b, V, c, X: np.mean((sigmoid(X @ W + b) @ V + c - X) ** 2) / 2, ["2N"]),
+    (lambda W, b, V, c, X: np.sum((sigmoid(X @ W + b) @ V + c - X) ** 2) / len(X), ["1/2"]),
+    (lambda W, b, V, c, X: np.sum((sigmoid(sigmoid(X @ W + b) @ V + c) - X) ** 2) / (2 * len(X)),
+     ["linear"]),
+    (lambda W, b, V, c, X: np.sum((sigmoid(X @ W) @ V + c - X) ** 2) / (2 * len(X)), ["bias"]),
+])
+def test_ae_wrong_answers(fn, words):
+    assert_hint(check("autoencoder_loss", fn), *words)
+
+
+def test_he_variance_z_score_is_calibrated():
+    # for correct draws the z-score behaves like a standard normal, so |z| < 6 essentially always
+    from vgteach.checks.fixes_b import Z_LIMIT, _variance_z
+    zs = np.array([_variance_z(he_normal(30, 30, np.random.default_rng(s)), 2 / 30)
+                   for s in range(400)])
+    assert 0.8 < zs.std() < 1.2 and abs(zs.mean()) < 0.2
+    assert np.abs(zs).max() < Z_LIMIT
+
+
+def test_he_init_not_a_function():
+    assert_hint(check("he_init", 0.5), "expected a function")
