@@ -11,6 +11,7 @@ Examples
 (False, 0.0)
 """
 from . import basics  # noqa: F401  (registers lessons 1-2)
+from . import memory  # noqa: F401  (registers lessons 8-9)
 from .core import EXERCISES, CheckResult, check, grade
 
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]
