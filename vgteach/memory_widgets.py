@@ -7,12 +7,77 @@ from dataclasses import dataclass
 import ipywidgets as ipw
 import numpy as np
 
-from . import plots
+from . import plots, recurrent
 from .residual import deep_mlp, spirals
 from .train import train
 from .widgets import Explorer, _slider
 
-__all__ = ["ResidualView", "compute_residual", "plot_residual", "explore_residual"]
+__all__ = ["GateView", "compute_lstm_gates", "plot_lstm_gates", "explore_lstm_gates",
+           "ResidualView", "compute_residual", "plot_residual", "explore_residual"]
+
+
+# ---------------------------------------------------------------- LSTM gate explorer
+@dataclass
+class GateView:
+    """Gradient size through time for an LSTM (cell and hidden state) and a tanh RNN.
+
+    Index ``t`` of every array is time step ``t``; the loss sits on the last step.
+    """
+
+    forget_bias: float
+    input_bias: float
+    T: int
+    lstm_dc: np.ndarray
+    lstm_dh: np.ndarray
+    rnn_dh: np.ndarray
+    mean_forget: float
+
+    @property
+    def steps_back(self):
+        """Distance in time from the loss, ``T-1, ..., 0``."""
+        return np.arange(self.T)[::-1]
+
+
+def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=16, seed=0):
+    """``recurrent.gradient_through_time`` for an LSTM whose forget- and input-gate biases
+    start at ``forget_bias`` and ``input_bias``, and for a tanh RNN with ``||Wh||_2 = rnn_scale``,
+    on the same standard-normal inputs. ``mean_forget`` is the average forget gate value."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(16, T, 1))
+    params = recurrent.init_lstm(1, H, rng, forget_bias=forget_bias)
+    params["b"][:H] = input_bias
+    lstm = recurrent.gradient_through_time("lstm", T, H, rng, params=params, x=x)
+    rnn = recurrent.gradient_through_time("rnn", T, H, rng, scale=rnn_scale, x=x)
+    _, cache = recurrent.lstm_forward(x, np.zeros((16, H)), params["Wx"], params["Wh"],
+                                      params["b"])
+    return GateView(float(forget_bias), float(input_bias), int(T), lstm.dc_norm, lstm.dh_norm,
+                    rnn.dh_norm, float(recurrent.lstm_gates(cache)["f"].mean()))
+
+
+def plot_lstm_gates(view, ax=None):
+    """Gradient norm vs distance in time (log axis): LSTM cell, LSTM hidden, RNN hidden."""
+    ax = plots.new_axes(ax)
+    k = view.steps_back
+    ax.semilogy(k, view.lstm_dc, label=r"LSTM $\|dL/dc_t\|$")
+    ax.semilogy(k, view.lstm_dh, "--", label=r"LSTM $\|dL/dh_t\|$")
+    ax.semilogy(k, view.rnn_dh, ":", color="C3", label=r"tanh RNN $\|dL/dh_t\|$")
+    ax.set(xlabel="steps back from the loss", ylabel="gradient norm (log scale)",
+           title=f"forget bias {view.forget_bias:g} (mean f = {view.mean_forget:.2f}), "
+                 f"input bias {view.input_bias:g}")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def explore_lstm_gates():
+    """Explorer: forget/input gate biases and sequence length -> gradient through time."""
+    controls = {
+        "forget_bias": _slider("float", 1.0, -3.0, 6.0, 0.5, "forget bias",
+                               continuous_update=False),
+        "input_bias": _slider("float", 0.0, -3.0, 3.0, 0.5, "input bias",
+                              continuous_update=False),
+        "T": _slider("int", 100, 10, 300, 10, "T (steps)", continuous_update=False),
+    }
+    return Explorer(controls, compute_lstm_gates, plot_lstm_gates)
 
 
 # ---------------------------------------------------------------- residual explorer

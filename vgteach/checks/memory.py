@@ -12,6 +12,7 @@ Conventions the exercises state to the learner:
 import numpy as np
 
 from .. import activations as act
+from ..recurrent import lstm_step_forward
 from .core import Incorrect, call, close, describe, exercise
 
 sig, tanh, tanh_prime = act.sigmoid, np.tanh, act.tanh_prime
@@ -72,7 +73,7 @@ def _check_lstm_step_forward(fn):
                             f"{describe(got)}.")
         h, c = (_as_array(v, "lstm_step_forward", inputs) for v in got)
         ai, af, ao, ag = _gates(x, h_prev, Wx, Wh, b)
-        h_ref, c_ref = _lstm(ai, af, ao, ag, c_prev)
+        h_ref, c_ref, _ = lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
         wrong_c = [
             (lambda: _lstm(af, ai, ao, ag, c_prev)[1],
              "the gate order is i, f, o, g: the first H columns of a are the input gate, the "
