@@ -13,6 +13,7 @@ Examples
 from . import basics  # noqa: F401  (registers lessons 1-2)
 from . import fixes_a  # noqa: F401  (registers lessons 3-4)
 from . import fixes_b  # noqa: F401  (registers lessons 5-7)
+from . import memory  # noqa: F401  (registers lessons 8-9)
 from .core import EXERCISES, CheckResult, check, grade
 
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]

@@ -1,0 +1,112 @@
+"""Residual blocks and layer Jacobians: why a skip connection gives the gradient a path.
+
+A residual block (row convention, as in ``MLP``) computes ``z = x @ W + b`` and
+``out = x + f(z)``; the plain block drops the ``x``. For one example, the Jacobian
+``J[j, i] = d out_j / d x_i`` is
+
+    plain:     J = diag(f'(z)) @ W.T
+    residual:  J = I + diag(f'(z)) @ W.T
+
+and backprop multiplies a row gradient by it: ``dL/dx = dL/dout @ J``. Through many blocks the
+gradient is multiplied by a product of such matrices; the identity term keeps that product from
+shrinking toward zero.
+
+Examples
+--------
+>>> import numpy as np
+>>> W, z = np.zeros((3, 3)), np.zeros(3)
+>>> block_jacobian(W, z, residual=True)
+array([[1., 0., 0.],
+       [0., 1., 0.],
+       [0., 0., 1.]])
+"""
+import numpy as np
+
+from . import activations
+from .mlp import MLP
+
+__all__ = ["residual_block_forward", "residual_block_backward", "block_jacobian",
+           "network_jacobians", "product_singular_values", "deep_mlp", "spirals"]
+
+
+def residual_block_forward(x, W, b, activation="tanh"):
+    """``out = x + f(x @ W + b)``.  x (N, D), W (D, D), b (D,) -> out (N, D), cache (x, W, z)."""
+    f, _ = activations.get(activation)
+    z = x @ W + b
+    return x + f(z), (x, W, z)
+
+
+def residual_block_backward(dout, cache, activation="tanh"):
+    """Gradients of a residual block: ``dx = dout + (dout * f'(z)) @ W.T``.
+
+    Returns ``dx`` (N, D), ``dW`` (D, D), ``db`` (D,). The ``dout`` term is the identity path.
+    """
+    x, W, z = cache
+    _, f_prime = activations.get(activation)
+    dz = dout * f_prime(z)
+    return dout + dz @ W.T, x.T @ dz, dz.sum(axis=0)
+
+
+def block_jacobian(W, z, activation="tanh", residual=True):
+    """Jacobian ``d out / d x`` of one block for one example at pre-activation ``z`` (D,).
+
+    ``diag(f'(z)) @ W.T``, plus the identity when ``residual``. Returns ndarray (D, D).
+    """
+    _, f_prime = activations.get(activation)
+    J = f_prime(np.asarray(z, dtype=float))[:, None] * W.T
+    return J + np.eye(len(z)) if residual else J
+
+
+def network_jacobians(net, x):
+    """Jacobians ``d a[l+1] / d a[l]`` of an ``MLP``'s equal-width hidden layers, for one
+    example ``x`` (D,). Layers with batch norm are not supported (their Jacobian couples the
+    batch). Returns a list of (H, H) arrays, layer 2 first."""
+    if net.norm is not None:
+        raise ValueError("network_jacobians needs a net without batch norm.")
+    trace = net.trace(np.asarray(x, dtype=float)[None, :])
+    return [block_jacobian(net.weights[l], trace.z[l][0], net.activation, net.skips(l))
+            for l in range(1, net.n_layers - 1) if net.sizes[l] == net.sizes[l + 1]]
+
+
+def product_singular_values(jacobians):
+    """Singular values of the running products ``J_k ... J_1``, one row per depth k.
+
+    Returns ndarray (len(jacobians), D), each row sorted from largest to smallest. Row ``k``
+    says how much a gradient can grow or shrink on its way back through ``k + 1`` layers.
+    """
+    P = np.eye(jacobians[0].shape[0])
+    rows = []
+    for J in jacobians:
+        P = J @ P
+        rows.append(np.linalg.svd(P, compute_uv=False))
+    return np.array(rows)
+
+
+def deep_mlp(depth, residual=False, width=16, activation="tanh", norm=None, n_in=2, n_out=3,
+             seed=0):
+    """An ``MLP`` with ``depth`` hidden layers of ``width`` (Xavier init).
+
+    With ``residual=True`` every hidden-to-hidden weight matrix is scaled by ``1/sqrt(depth)``
+    at init, so the sum of ``depth`` branches does not blow the residual stream up (the idea
+    behind Fixup and SkipInit: start each branch small, keep the identity path exact).
+    """
+    net = MLP([n_in] + [width] * depth + [n_out], activation=activation, init="xavier",
+              residual=residual, norm=norm, seed=seed)
+    if residual:
+        for l in range(1, depth):
+            net.weights[l] = net.weights[l] / np.sqrt(depth)
+    return net
+
+
+def spirals(n=120, classes=3, noise=0.2, rng=None):
+    """Interleaved 2-D spirals: X (n, 2), integer labels y (n,). A small task a shallow net
+    fits quickly, so any trouble a deeper net has is about optimization, not capacity."""
+    rng = np.random.default_rng(0) if rng is None else rng
+    m = n // classes
+    X, y = [], []
+    for c in range(classes):
+        r = np.linspace(0.05, 1.0, m)
+        t = c * 2 * np.pi / classes + np.linspace(0, 4, m) + rng.normal(0, noise, m)
+        X.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+        y.append(np.full(m, c))
+    return np.vstack(X), np.concatenate(y)
