@@ -18,3 +18,6 @@ for var, sub in [("HOME", ""), ("JUPYTER_CONFIG_DIR", "jupyter-config"),
 os.environ["MPLBACKEND"] = "agg"
 os.environ["PYTHONWARNINGS"] = "error::RuntimeWarning"
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+# pytest-xdist runs two workers on two cores: one BLAS thread each, or small matmuls thrash.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
