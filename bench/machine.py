@@ -1,4 +1,5 @@
 """A description of the machine and the numerical stack, for the results file."""
+import importlib.metadata
 import os
 import platform
 import sys
@@ -27,10 +28,9 @@ def _blas():
 
 def describe():
     """Dict of CPU, cores, Python/NumPy/torch versions, BLAS and thread settings."""
-    try:
-        import torch
-        torch_version = f"{torch.__version__} ({torch.get_num_threads()} threads)"
-    except ImportError:
+    try:  # the version without importing torch (slow, and kept out of the tests)
+        torch_version = importlib.metadata.version("torch")
+    except importlib.metadata.PackageNotFoundError:
         torch_version = "not installed"
     try:
         usable = len(os.sched_getaffinity(0))
