@@ -54,7 +54,7 @@ def engine_lines(results):
 
 
 def scaling_lines(rows):
-    lines = ["## Scaling of the engine (forward + backward, median ms)", "",
+    lines = ["## Scaling of the engine (forward + backward, fastest of several runs, ms)", "",
              "Others held at MLP 20x64, batch 128; LSTM T=100, H=64, D=64, batch 32. "
              "`ms / unit` is flat where the cost grows linearly.", "",
              "| sweep | value | ms | ms / unit | x time vs first |", "|---|---:|---:|---:|---:|"]

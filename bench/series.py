@@ -4,7 +4,7 @@ The floor notebook only starts a kernel and imports numpy, matplotlib and vgteac
 lesson can avoid. ``ratio = series / floor`` says how much the lessons' own work costs on top.
 Each lesson run is followed immediately by a floor run (interleaved), so a noisy neighbour
 slows both alike. Every notebook gets one extra cell at the end that reads the kernel's peak
-resident memory (``getrusage``), so memory is measured in the kernel itself.
+resident memory (``VmHWM`` in /proc/self/status), so memory is measured in the kernel itself.
 """
 import pathlib
 import time
@@ -14,9 +14,14 @@ from nbclient import NotebookClient
 
 FOLDERS = ("notebooks", "solutions", "exercises")
 FLOOR_CODE = "import numpy\nimport matplotlib.pyplot\nimport vgteach"
-# ru_maxrss is in KiB on Linux (bytes on macOS; we report Linux).
-PEAK_CODE = ("import resource as _r\n"
-             "print('PEAK_KIB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
+# VmHWM is this process's own peak; getrusage's ru_maxrss would not do: Linux carries it over
+# exec from the parent, so every kernel would report at least the benchmark process's size.
+PEAK_CODE = """\
+try:
+    _hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]
+except OSError:  # not Linux: no figure rather than a wrong one
+    _hwm = []
+print('PEAK_KIB', (_hwm or [0])[0])"""
 
 
 def find_notebooks(root=".", folders=FOLDERS):
