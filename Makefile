@@ -1,11 +1,12 @@
 # Two entry points for a fresh machine (Python 3.11+ with venv):
 #   make lab   - create .venv, install the course, open JupyterLab on the lessons
 #   make test  - create .venv, install the course and its test tools, run every test
+#   make bench - also install PyTorch (benchmark only), run bench/, write bench/results.md
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: lab test exercises clean
+.PHONY: lab test bench exercises clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,15 @@ lab: $(VENV)/.installed
 # Two pytest workers on two cores: one BLAS thread each, or small matmuls thrash.
 test: $(VENV)/.installed
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest
+
+# Without PyTorch the benchmark still runs and says the torch comparison is skipped.
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,bench]" || \
+		echo "PyTorch could not be installed; the torch comparison will be skipped."
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(PY) -m bench $(BENCH_ARGS)
 
 # Regenerate exercises/ from solutions/ (the one source of truth).
 exercises: $(VENV)/.installed

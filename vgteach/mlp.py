@@ -167,7 +167,7 @@ class MLP:
             u, aff_cache = layers.affine_forward(a[-1], W, b)
             if l == self.n_layers - 1:
                 zs.append(u)
-                caches.append((aff_cache, None))
+                caches.append((aff_cache, None, None))
                 break
             bn_cache = None
             if self.norm == "batch":
@@ -176,8 +176,8 @@ class MLP:
                     u, self.gammas[l], self.betas[l], running=self.running[l] if train else
                     (None if use_batch else self.running[l]), train=use_batch)
             zs.append(u)
-            caches.append((aff_cache, bn_cache))
             h = f(u)
+            caches.append((aff_cache, bn_cache, h))
             a.append(a[-1] + h if self.skips(l) else h)
         return Trace(a=a, z=zs, output=zs[-1]), caches
 
@@ -227,6 +227,7 @@ class MLP:
         trace, caches = self._forward(X, train=True)
         value, dout = self._loss(trace.output, y, loss)
         _, f_prime = activations.get(self.activation)
+        prime_from_output = activations.PRIME_FROM_OUTPUT.get(self.activation)
         L = self.n_layers
         dW, db, delta = [None] * L, [None] * L, [None] * L
         dgamma = [None] * len(self.gammas)
@@ -234,8 +235,10 @@ class MLP:
         delta[L - 1] = dout
         da, dW[L - 1], db[L - 1] = layers.affine_backward(dout, caches[L - 1][0])
         for l in range(L - 2, -1, -1):
-            aff_cache, bn_cache = caches[l]
-            dz = da * f_prime(trace.z[l])
+            aff_cache, bn_cache, h = caches[l]
+            # f'(z) from the stored output h = f(z) when cheaper: same value, no second exp.
+            slope = prime_from_output(h) if prime_from_output else f_prime(trace.z[l])
+            dz = da * slope
             delta[l] = dz
             if bn_cache is not None:
                 dz, dgamma[l], dbeta[l] = layers.batchnorm_backward(dz, bn_cache)

@@ -8,12 +8,13 @@ An ``Explorer`` shows its controls above a fixed-height output; changing a contr
 and redraws. Tests drive it by setting ``explorer.controls[name].value`` and reading
 ``explorer.result`` and ``explorer.n_updates``.
 """
+import io
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import Image, display
 
 from . import activations, plots
 from .mlp import MLP
@@ -44,12 +45,23 @@ class Explorer:
         self.result = self._compute(**values)
         fig, ax = plt.subplots(figsize=self._figsize, layout="constrained")
         self._plot(self.result, ax=ax)
-        display(fig)
-        plt.close(fig)  # displayed as an image; closing keeps memory flat while sliding
+        display(Image(_png(fig)))
+        plt.close(fig)  # shown as an image; closing keeps memory flat while sliding
         self.n_updates += 1
 
     def _ipython_display_(self):
         display(self.widget)
+
+
+def _png(fig):
+    """The figure as PNG bytes, drawn once.
+
+    ``display(fig)`` would draw it twice (the inline backend's ``bbox_inches="tight"`` draws
+    once to measure); the constrained layout already fits everything inside the figure.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def _slider(kind, value, low, high, step, description, **kw):

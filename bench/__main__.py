@@ -1,0 +1,68 @@
+"""``python -m bench``: run every benchmark, print the figures, write bench/results.md.
+
+Options: ``--threads N`` (BLAS/OpenMP/torch threads, default 1, the same for NumPy and torch),
+``--quick`` (smaller repeats, for a smoke run), ``--skip series,explorers,engine,scaling``,
+``--out PATH``.
+"""
+import argparse
+import os
+import sys
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip", default="", help="comma-separated sections to skip")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.md"))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = _parse(argv)
+    # Thread counts must be set before NumPy (and its BLAS) is imported.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    from . import engine, explorers, machine, report, series
+
+    torch = engine.try_torch(args.threads)
+    skip = set(filter(None, args.skip.split(",")))
+    repeat = 3 if args.quick else 10
+    results = {"machine": machine.describe(), "threads": args.threads}
+    _show(report.machine_lines(results["machine"], args.threads))
+    if "engine" not in skip:
+        results["mlp"] = engine.compare_mlp(repeat=repeat, torch=torch)
+        results["lstm"] = _maybe(engine.compare_lstm, repeat=max(3, repeat // 2), torch=torch)
+        _show(report.engine_lines(results))
+    if "scaling" not in skip:
+        results["scaling"] = engine.scaling(repeat=3 if args.quick else 5)
+        _show(report.scaling_lines(results["scaling"]))
+    if "explorers" not in skip:
+        results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6)
+        _show(report.explorer_lines(results["explorers"]))
+    if "series" not in skip:
+        paths = series.find_notebooks()
+        print(f"\nSeries vs floor: executing {len(paths)} notebooks, each followed by a floor "
+              "notebook ...", flush=True)
+        results["series"] = series.series_vs_floor(paths)
+        _show(report.series_lines(results["series"]))
+    with open(args.out, "w") as f:
+        f.write(report.markdown(results))
+    print(f"\nWrote {args.out}")
+    return 0
+
+
+def _show(lines):
+    print("\n" + "\n".join(lines), flush=True)
+
+
+def _maybe(fn, **kw):
+    """Run a benchmark whose module may not exist yet (e.g. vgteach.recurrent)."""
+    try:
+        return fn(**kw)
+    except ImportError as exc:
+        return {"missing": str(exc)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Format benchmark results as Markdown, printed to the terminal and written to results.md."""
+import math
+
+TARGETS = {"series_ratio": 2.0, "explorer_ms": 100.0, "rel_diff": 1e-10, "torch_ratio": 1.0}
+
+
+def _f(x, spec=".3g"):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return format(x, spec)
+
+
+def _verdict(ok):
+    return "meets target" if ok else "MISSES target"
+
+
+def machine_lines(info, threads):
+    lines = ["## Machine", ""] + [f"- **{k}**: {v}" for k, v in info.items()]
+    lines.append(f"- NumPy's BLAS and torch both use {threads} thread(s) "
+                 "(OMP/OPENBLAS/MKL_NUM_THREADS and torch.set_num_threads).")
+    return lines
+
+
+def engine_lines(results):
+    lines = ["## Engine vs PyTorch CPU (forward + backward, same weights, one process)", ""]
+    rows = [results.get("mlp"), results.get("lstm")]
+    if any(r and r.get("torch_ms") is None and "missing" not in r for r in rows):
+        lines += ["PyTorch is not installed (`pip install -e '.[bench]'`): "
+                  "only vgteach's own times are shown.", ""]
+    lines += ["| case | vgteach ms | torch ms | torch / vgteach | max rel. grad diff |",
+              "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        if not r:
+            continue
+        if "missing" in r:
+            lines.append(f"| LSTM | not available: {r['missing']} | | | |")
+            continue
+        lines.append(f"| {r['case']} (torch autograd, Python loop) | {_f(r['vgteach_ms'])} | "
+                     f"{_f(r['torch_ms'])} | {_f(r['ratio'])} | {_f(r['max_rel_diff'], '.1e')} |")
+        if r.get("fused_ms") is not None:
+            lines.append(f"| {r['case']} (torch.nn.LSTM, fused) | {_f(r['vgteach_ms'])} | "
+                         f"{_f(r['fused_ms'])} | {_f(r['fused_ratio'])} | "
+                         f"{_f(r['fused_max_rel_diff'], '.1e')} |")
+    lines.append("")
+    for r in rows:
+        if r and r.get("ratio") is not None:
+            ok = r["ratio"] >= TARGETS["torch_ratio"] and r["max_rel_diff"] <= TARGETS["rel_diff"]
+            lines.append(f"- {r['case']}: {_verdict(ok)} (time ratio >= 1.0, "
+                         "gradients within 1e-10).")
+    lines.append("- Relative difference of one gradient array: max|ours - torch| / max|torch|; "
+                 "the table shows the largest over all arrays. Times are medians of runs that "
+                 "take turns.")
+    return lines
+
+
+def scaling_lines(rows):
+    lines = ["## Scaling of the engine (forward + backward, fastest of several runs, ms)", "",
+             "Others held at MLP 20x64, batch 128; LSTM T=100, H=64, D=64, batch 32. "
+             "`ms / unit` is flat where the cost grows linearly.", "",
+             "| sweep | value | ms | ms / unit | x time vs first |", "|---|---:|---:|---:|---:|"]
+    first = {}
+    for r in rows:
+        base = first.setdefault(r["sweep"], r)
+        lines.append(f"| {r['sweep']} | {r['value']} | {_f(r['ms'])} | "
+                     f"{_f(r['ms_per_unit'], '.3f')} | {_f(r['ms'] / base['ms'], '.2f')} "
+                     f"(size x{r['value'] / base['value']:g}) |")
+    return lines
+
+
+def explorer_lines(results):
+    lines = ["## Explorer latency (one update = compute + redraw into the output, in a kernel)",
+             "", "| explorer | updates | median ms | worst ms (at) | bare redraw median ms | "
+             "median / bare |", "|---|---:|---:|---:|---:|---:|"]
+    for name, r in results.items():
+        if "error" in r:
+            lines.append(f"| {name} | error: {r['error']} | | | | |")
+            continue
+        lines.append(f"| {name} | {r['n']} | {_f(r['median_ms'])} | {_f(r['worst_ms'])} "
+                     f"({r['worst_at']}) | {_f(r['bare_median_ms'])} | "
+                     f"{_f(r['median_ms'] / r['bare_median_ms'], '.2f')} |")
+    medians = [r["median_ms"] for r in results.values() if "median_ms" in r]
+    if medians:
+        ok = max(medians) <= TARGETS["explorer_ms"]
+        lines += ["", f"- Slowest median {_f(max(medians))} ms: {_verdict(ok)} (<= 100 ms). "
+                  "The bare redraw (new figure, one line, PNG as the inline backend renders it) "
+                  "is the floor no matplotlib explorer can beat on this machine."]
+    return lines
+
+
+def series_lines(s):
+    lines = ["## Series vs floor (every notebook executed with nbclient)", ""]
+    if not s["notebooks"]:
+        return lines + ["No notebooks found in notebooks/, solutions/, exercises/."]
+    lines += [f"- Notebooks: {len(s['notebooks'])}; series {s['series_seconds']:.1f} s, "
+              f"floor {s['floor_seconds']:.1f} s (kernel start + imports, same count), "
+              f"**ratio {s['ratio']:.2f}** ({_verdict(s['ratio'] <= TARGETS['series_ratio'])}: "
+              "<= 2.0).",
+              f"- Peak memory of one kernel: {s['peak_mib']:.0f} MiB "
+              f"(floor kernel {s['floor_peak_mib']:.0f} MiB).",
+              f"- Whole run including the floor: {s['wall_seconds']:.0f} s.",
+              "- Slowest: " + ", ".join(f"{r['path']} {r['seconds']:.1f} s"
+                                        for r in s["slowest"]), "",
+              "| notebook | s | floor s | s - floor | peak MiB | errors |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for r in s["notebooks"]:
+        lines.append(f"| {r['path']} | {r['seconds']:.1f} | {r['floor_seconds']:.1f} | "
+                     f"{r['seconds'] - r['floor_seconds']:.1f} | {r['peak_mib']:.0f} | "
+                     f"{r['errors']} |")
+    return lines
+
+
+def markdown(results):
+    """The whole results file."""
+    lines = ["# Benchmark results", "",
+             "Generated by `make bench` (`python -m bench`); do not edit by hand.", ""]
+    lines += machine_lines(results["machine"], results["threads"]) + [""]
+    if "mlp" in results:
+        lines += engine_lines(results) + [""]
+    if "scaling" in results:
+        lines += scaling_lines(results["scaling"]) + [""]
+    if "explorers" in results:
+        lines += explorer_lines(results["explorers"]) + [""]
+    if "series" in results:
+        lines += series_lines(results["series"]) + [""]
+    return "\n".join(lines)

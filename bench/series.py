@@ -1,0 +1,89 @@
+"""Series vs floor: execute every notebook with nbclient, and as many near-empty notebooks.
+
+The floor notebook only starts a kernel and imports numpy, matplotlib and vgteach: what no
+lesson can avoid. ``ratio = series / floor`` says how much the lessons' own work costs on top.
+Each lesson run is followed immediately by a floor run (interleaved), so a noisy neighbour
+slows both alike. Every notebook gets one extra cell at the end that reads the kernel's peak
+resident memory (``VmHWM`` in /proc/self/status), so memory is measured in the kernel itself.
+"""
+import pathlib
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+FOLDERS = ("notebooks", "solutions", "exercises")
+FLOOR_CODE = "import numpy\nimport matplotlib.pyplot\nimport vgteach"
+# VmHWM is this process's own peak; getrusage's ru_maxrss would not do: Linux carries it over
+# exec from the parent, so every kernel would report at least the benchmark process's size.
+PEAK_CODE = """\
+try:
+    _hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]
+except OSError:  # not Linux: no figure rather than a wrong one
+    _hwm = []
+print('PEAK_KIB', (_hwm or [0])[0])"""
+
+
+def find_notebooks(root=".", folders=FOLDERS):
+    """Every ``*.ipynb`` under ``root/<folder>`` for the given folders, sorted; list of Path."""
+    root = pathlib.Path(root)
+    return [p for folder in folders for p in sorted((root / folder).glob("*.ipynb"))
+            if ".ipynb_checkpoints" not in p.parts]
+
+
+def floor_notebook():
+    """A notebook with one cell importing what every lesson imports."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(FLOOR_CODE)]
+    return nb
+
+
+def run_notebook(nb, cwd, timeout=600):
+    """Execute ``nb`` (a NotebookNode) in a fresh kernel; return (seconds, peak KiB, n_errors)."""
+    nb = nbformat.from_dict(nb)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_CODE))
+    client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    peak, errors = 0, 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors += 1
+            if out.get("output_type") == "stream" and "PEAK_KIB" in out.get("text", ""):
+                peak = int(out["text"].split()[-1])
+    return seconds, peak, errors
+
+
+def series_vs_floor(paths, timeout=600):
+    """Run each notebook in ``paths`` and one floor notebook after it.
+
+    Returns
+    -------
+    dict with ``notebooks`` (list of dicts: path, seconds, floor_seconds, peak_mib, errors),
+    ``series_seconds``, ``floor_seconds``, ``ratio``, ``peak_mib`` (largest kernel),
+    ``floor_peak_mib``, ``slowest`` (three notebook dicts, slowest first) and ``wall_seconds``.
+    """
+    rows, start = [], time.perf_counter()
+    for path in paths:
+        path = pathlib.Path(path)
+        seconds, peak, errors = run_notebook(nbformat.read(path, as_version=4), path.parent,
+                                             timeout)
+        floor_seconds, floor_peak, _ = run_notebook(floor_notebook(), path.parent, timeout)
+        rows.append({"path": str(path), "seconds": seconds, "floor_seconds": floor_seconds,
+                     "peak_mib": peak / 1024, "floor_peak_mib": floor_peak / 1024,
+                     "errors": errors})
+    series = sum(r["seconds"] for r in rows)
+    floor = sum(r["floor_seconds"] for r in rows)
+    return {
+        "notebooks": rows,
+        "series_seconds": series,
+        "floor_seconds": floor,
+        "ratio": series / floor if floor else float("nan"),
+        "peak_mib": max((r["peak_mib"] for r in rows), default=0.0),
+        "floor_peak_mib": max((r["floor_peak_mib"] for r in rows), default=0.0),
+        "slowest": sorted(rows, key=lambda r: -r["seconds"])[:3],
+        "wall_seconds": time.perf_counter() - start,
+    }

@@ -1,0 +1,87 @@
+"""The benchmark code runs and returns well-formed results (tiny sizes, no timing assertions).
+
+PyTorch is never imported here: the comparisons are called with ``torch=None``.
+"""
+import math
+
+import ipywidgets
+import nbformat
+import numpy as np
+
+from bench import engine, explorers, machine, report, series
+from vgteach import widgets
+
+
+def test_machine_description_names_the_stack():
+    info = machine.describe()
+    assert {"CPU", "cores", "Python", "NumPy", "BLAS", "torch", "threads"} <= set(info)
+
+
+def test_engine_without_torch_times_vgteach_only():
+    mlp = engine.compare_mlp(depth=2, width=4, batch=3, repeat=2, torch=None)
+    assert mlp["vgteach_ms"] > 0 and mlp["ratio"] is None and mlp["max_rel_diff"] is None
+    lstm = engine.compare_lstm(T=3, H=2, N=2, D=2, repeat=2, torch=None)
+    assert lstm["vgteach_ms"] > 0 and lstm["fused_ratio"] is None
+
+
+def test_rel_diff_is_relative_to_each_array():
+    assert engine.rel_diff([np.array([1.0, 2.0])], [np.array([1.0, 2.0])]) == 0.0
+    assert math.isclose(engine.rel_diff([np.array([1e-9, 0.0])], [np.array([2e-9, 0.0])]), 0.5)
+
+
+def test_gate_reordering_is_its_own_inverse():
+    w = np.arange(8.0)
+    assert np.array_equal(engine._to_torch_gates(engine._to_torch_gates(w, 0), 0), w)
+
+
+def test_scaling_rows():
+    rows = engine.scaling(repeat=1, sizes={"MLP depth": ("depth", (1, 2)),
+                                           "LSTM sequence length": ("T", (2,))})
+    assert [(r["param"], r["value"]) for r in rows] == [("depth", 1), ("depth", 2), ("T", 2)]
+    assert all(r["ms"] > 0 and r["ms_per_unit"] > 0 for r in rows)
+
+
+def test_explorers_are_discovered_and_measured():
+    found = explorers.discover()
+    assert "widgets.explore_depth" in found and "widgets.explore_activation" in found
+    explorer = widgets.Explorer({"k": ipywidgets.IntSlider(value=0, min=0, max=1)},
+                                lambda k: k, lambda result, ax: ax)
+    result = explorers._silence(lambda: explorers.measure(explorer, n_values=2))
+    assert result["n"] == 1 and explorer.n_updates >= 2
+    assert result["worst_ms"] >= result["median_ms"] > 0 and result["bare_median_ms"] > 0
+
+
+def test_sweep_values_cover_each_kind_of_control():
+    assert explorers.sweep_values(ipywidgets.Dropdown(options=["a", "b"]), 5) == ["a", "b"]
+    assert explorers.sweep_values(ipywidgets.IntSlider(value=1, min=1, max=3), 3) == [1, 2, 3]
+    assert explorers.sweep_values(ipywidgets.Checkbox(value=True), 4) == [False, True]
+
+
+def test_series_finds_notebooks_and_runs_a_kernel(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(series.floor_notebook(), tmp_path / "notebooks" / "01_x.ipynb")
+    paths = series.find_notebooks(tmp_path)
+    assert [p.name for p in paths] == ["01_x.ipynb"]
+    seconds, peak_kib, errors = series.run_notebook(series.floor_notebook(), tmp_path)
+    assert seconds > 0 and peak_kib > 0 and errors == 0
+
+    monkeypatch.setattr(series, "run_notebook", lambda nb, cwd, timeout: (2.0, 2048, 0))
+    result = series.series_vs_floor(paths)
+    assert result["ratio"] == 1.0 and result["peak_mib"] == 2.0 and len(result["slowest"]) == 1
+
+
+def test_report_formats_every_section():
+    results = {
+        "machine": machine.describe(), "threads": 1,
+        "mlp": engine.compare_mlp(depth=1, width=2, batch=2, repeat=1),
+        "lstm": {"missing": "no module"},
+        "scaling": [{"sweep": "MLP depth", "param": "depth", "value": 1, "ms": 1.0,
+                     "ms_per_unit": 1.0}],
+        "explorers": {"widgets.explore_x": {"n": 1, "median_ms": 1.0, "worst_ms": 1.0,
+                                            "worst_at": "k=1", "bare_median_ms": 1.0},
+                      "widgets.explore_y": {"error": "ValueError: boom"}},
+        "series": series.series_vs_floor([]),
+    }
+    text = report.markdown(results)
+    for heading in ("## Machine", "## Engine", "## Scaling", "## Explorer", "## Series"):
+        assert heading in text
