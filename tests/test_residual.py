@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vgteach import activations, residual
+from vgteach import activations, data, residual
 from vgteach.gradcheck import numerical_gradient, relative_error
 
 
@@ -71,7 +71,7 @@ def test_network_jacobians_rejects_batch_norm():
 
 
 def test_product_singular_values_plain_collapse_residual_not():
-    X, _ = residual.spirals(30)
+    X, _ = data.spirals(30)
     sv = {s: residual.product_singular_values(
         residual.network_jacobians(residual.deep_mlp(20, residual=s, seed=0), X[0]))
         for s in (False, True)}
@@ -90,7 +90,7 @@ def test_deep_mlp_scales_only_hidden_branches():
 
 
 def test_spirals_shapes_and_balance():
-    X, y = residual.spirals(90, classes=3, rng=np.random.default_rng(0))
+    X, y = data.spirals(90, classes=3, rng=np.random.default_rng(0))
     assert X.shape == (90, 2) and y.shape == (90,)
     assert np.bincount(y).tolist() == [30, 30, 30]
     assert np.abs(X).max() <= 1.0 + 1e-12

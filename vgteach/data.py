@@ -40,7 +40,7 @@ import numpy as np
 
 from ._validation import check_float, check_int
 
-__all__ = ["load_digits", "train_test_split", "one_hot", "two_spirals", "circles",
+__all__ = ["load_digits", "train_test_split", "one_hot", "spirals", "two_spirals", "circles",
            "DIGITS_CITATION"]
 
 #: One line to quote under a figure or in a README.
@@ -152,6 +152,42 @@ def one_hot(y, n_classes=None):
     out = np.zeros((y.size, n_classes))
     out[np.arange(y.size), y] = 1.0
     return out
+
+
+def spirals(n=120, classes=3, noise=0.2, rng=0):
+    """``classes`` interleaved spiral arms in the plane (the CS231n toy set): easy for a shallow
+    net, so any trouble a deeper net has with it is about optimization, not capacity.
+
+    Parameters
+    ----------
+    n : int, total number of points (``n // classes`` per arm; the remainder is dropped)
+    classes : int >= 2
+    noise : float >= 0, standard deviation of the Gaussian noise on each point's angle
+    rng : numpy.random.Generator or int seed
+
+    Returns
+    -------
+    X : ndarray (classes * (n // classes), 2) float64, within the unit disc
+    y : ndarray of int, the arm of each point
+
+    Examples
+    --------
+    >>> X, y = spirals(90, classes=3, rng=0)
+    >>> X.shape, np.bincount(y).tolist()
+    ((90, 2), [30, 30, 30])
+    """
+    classes = check_int(classes, "classes", "spirals", low=2)
+    n = check_int(n, "n", "spirals", low=classes)
+    noise = check_float(noise, "noise", "spirals", low=0.0)
+    rng = _as_rng(rng, "spirals")
+    m = n // classes
+    X, y = [], []
+    for c in range(classes):
+        r = np.linspace(0.05, 1.0, m)
+        t = c * 2 * np.pi / classes + np.linspace(0, 4, m) + rng.normal(0, noise, m)
+        X.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+        y.append(np.full(m, c))
+    return np.vstack(X), np.concatenate(y)
 
 
 def two_spirals(n=400, noise=0.05, rng=0):

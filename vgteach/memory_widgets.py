@@ -8,7 +8,8 @@ import ipywidgets as ipw
 import numpy as np
 
 from . import plots, recurrent
-from .residual import deep_mlp, spirals
+from .data import spirals
+from .residual import deep_mlp
 from .train import train
 from .widgets import Explorer, _slider
 

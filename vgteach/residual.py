@@ -26,7 +26,7 @@ from . import activations
 from .mlp import MLP
 
 __all__ = ["residual_block_forward", "residual_block_backward", "block_jacobian",
-           "network_jacobians", "product_singular_values", "deep_mlp", "spirals"]
+           "network_jacobians", "product_singular_values", "deep_mlp"]
 
 
 def residual_block_forward(x, W, b, activation="tanh"):
@@ -98,15 +98,3 @@ def deep_mlp(depth, residual=False, width=16, activation="tanh", norm=None, n_in
     return net
 
 
-def spirals(n=120, classes=3, noise=0.2, rng=None):
-    """Interleaved 2-D spirals: X (n, 2), integer labels y (n,). A small task a shallow net
-    fits quickly, so any trouble a deeper net has is about optimization, not capacity."""
-    rng = np.random.default_rng(0) if rng is None else rng
-    m = n // classes
-    X, y = [], []
-    for c in range(classes):
-        r = np.linspace(0.05, 1.0, m)
-        t = c * 2 * np.pi / classes + np.linspace(0, 4, m) + rng.normal(0, noise, m)
-        X.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
-        y.append(np.full(m, c))
-    return np.vstack(X), np.concatenate(y)
