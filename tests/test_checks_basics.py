@@ -92,7 +92,8 @@ def test_sigmoid_prime_right_answers_pass(answer):
 
 def test_sigmoid_prime_overflowing_form_passes_with_a_note():
     result = check("sigmoid_prime", lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)
-    assert result.passed and "exp(1000) overflows" in result.message
+    assert result.passed and result.points == 2
+    assert "exp(1000) overflows" in result.message and "not counted against you" in result.message
 
 
 @pytest.mark.parametrize("answer, hint", [
@@ -100,9 +101,10 @@ def test_sigmoid_prime_overflowing_form_passes_with_a_note():
     (lambda z: s(z), "that is the sigmoid itself"),
     (lambda z: s(s(z)) * (1 - s(s(z))), "applied twice"),
     (lambda z: z * (1 - z), "expects the sigmoid's output"),
+    (lambda z: s(z) * (1 - z), "one factor uses z where the sigmoid's output belongs"),
     (lambda z: 1 - s(z) ** 2, "tanh-style formula"),
     (lambda z: np.full_like(z, 0.25), "0.25 is only the peak"),
-], ids=["s(1+s)", "sigmoid", "twice", "z(1-z)", "1-s^2", "0.25"])
+], ids=["s(1+s)", "sigmoid", "twice", "z(1-z)", "s(1-z)", "1-s^2", "0.25"])
 def test_sigmoid_prime_wrong_answers_get_their_hint(answer, hint):
     assert_fails_with("sigmoid_prime", answer, "expected", "got", hint)
 
@@ -134,14 +136,16 @@ def test_tanh_prime_right_answers_pass(answer):
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (lambda z: 1 - np.tanh(z), "needs to be squared"),
+    (lambda z: 1 - np.tanh(z), "check how tanh(z) enters your formula"),
     (lambda z: 1 - z ** 2, "expects tanh's output"),
     (lambda z: 1 + np.tanh(z) ** 2, "check the sign"),
     (lambda z: np.tanh(z) * (1 - np.tanh(z)), "sigmoid-style formula"),
-    (lambda z: 1 / np.cosh(z), "secant needs to be squared"),
-], ids=["1-t", "1-z^2", "1+t^2", "t(1-t)", "sech"])
+    (lambda z: 1 / np.cosh(z), "too wide"),
+    (lambda z: 4 * sp(z), "the sigmoid's argument is 2z"),
+], ids=["1-t", "1-z^2", "1+t^2", "t(1-t)", "sech", "4 s'(z)"])
 def test_tanh_prime_wrong_answers_get_their_hint(answer, hint):
-    assert_fails_with("tanh_prime", answer, "expected", "got", hint)
+    result = assert_fails_with("tanh_prime", answer, "expected", "got", hint)
+    assert "square" not in result.message  # the hint aims at the mistake, not at the formula
 
 
 def test_tanh_prime_other_wrong_answer_names_input_and_values():
@@ -213,7 +217,8 @@ def chain_with(first, later_factor):
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (lambda w, x: 0.25 ** len(w), "0.25**n is only an upper bound"),
+    (lambda w, x: 0.25 ** len(w), "|x| 0.25**n is only an upper bound"),
+    (lambda w, x: abs(x) * 0.25 ** len(w), "|x| 0.25**n is only an upper bound"),
     (lambda w, x: 0.25 ** (len(w) - 1), "0.25**(n-1) is only a bound"),
     (chain_with(lambda w, x, z: sp(z[0]), lambda w, z, a: w[1:] * sp(z[1:])),
      "you left out the factor that multiplies w_1"),
@@ -227,7 +232,7 @@ def chain_with(first, later_factor):
      "the first layer's own slope"),
     (chain_with(lambda w, x, z: x * sp(z[0]), lambda w, z, a: sp(z[1:])),
      "the weights are missing"),
-], ids=["0.25^n", "0.25^(n-1)", "no x", "w1 not x", "sigmoid not slope", "slope at input",
+], ids=["0.25^n", "|x| 0.25^n", "0.25^(n-1)", "no x", "w1 not x", "sigmoid not slope", "slope at input",
         "no first slope", "no weights"])
 def test_chain_gradient_wrong_answers_get_their_hint(answer, hint):
     assert_fails_with("chain_gradient", answer, "expected", "got", hint)
@@ -272,7 +277,8 @@ def test_error_term_right_answers_pass(answer):
     (lambda d, W, z: (d @ W.T) * z, "not by z"),
     (lambda d, W, z: (d @ W.T) * sp(z) ** 2, "should appear once"),
     (lambda d, W, z: (d @ W) * sp(z), "W_next needs a transpose"),
-], ids=["no f'", "sigmoid", "times z", "f' twice", "no transpose"])
+    (lambda d, W, z: (d @ W.T) * sp(s(z)), "gave it the layer's output"),
+], ids=["no f'", "sigmoid", "times z", "f' twice", "no transpose", "f' of output"])
 def test_error_term_wrong_answers_get_their_hint(answer, hint):
     assert_fails_with("error_term", answer, "expected", "got", hint)
 

@@ -39,3 +39,11 @@ def test_factor_table_shows_the_requested_layers():
     assert table[(5, 0)].get_text().get_text() == "20"
     assert table[(1, 3)].get_text().get_text() == "0.17"
     plt.close(ax.figure)
+
+
+def test_chain_factors_has_integer_ticks_and_headroom_above_one():
+    ax = plots.plot_chain_factors(chain_gradients(np.full(20, 0.17), 1.0), fname=r"\sigma")
+    assert list(ax.get_xticks()) == list(range(1, 21))
+    assert ax.get_ylim()[1] > 1 and ax.get_ylim()[0] < 1e-27
+    assert r"\sigma'" in ax.get_legend().get_texts()[0].get_text()
+    plt.close(ax.figure)

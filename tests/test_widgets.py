@@ -23,14 +23,26 @@ def test_compute_depth_vanishes_for_sigmoid_and_depends_on_scale():
     assert big.first_to_last > deep.first_to_last
 
 
+def test_compute_depth_reports_saturation():
+    calm = widgets.compute_depth(depth=10, weight_scale=1.0, activation="sigmoid")
+    wild = widgets.compute_depth(depth=10, weight_scale=16.0, activation="sigmoid")
+    assert 0 <= calm.saturated_fraction < 0.05 < 0.5 < wild.saturated_fraction <= 1
+    assert "saturated" in widgets.plot_depth(wild).get_title()
+
+
 def test_explorers_redraw_when_controls_move():
     e = widgets.explore_activation()
     assert e.n_updates == 1 and e.result.name == "sigmoid"
     e.controls["name"].value = "tanh"
     assert e.n_updates == 2 and e.result.peak_slope == pytest.approx(1.0, abs=1e-3)
+    e.controls["name"].value = "sigmoid"
+    e.controls["z_max"].value = 30.0                     # wide enough for 90% saturated
+    assert e.result.saturated_fraction > 0.9
     d = widgets.explore_depth()
     before = d.result.delta_norms.copy()
     d.controls["depth"].value = 5
     assert d.n_updates == 2 and d.result.delta_norms.shape == (6,)
     d.controls["weight_scale"].value = 3.0
     assert not np.array_equal(d.result.delta_norms[:2], before[:2])
+    d.controls["weight_scale"].value = 16.0                 # the slider reaches saturation
+    assert d.result.weight_scale == 16.0 and d.result.saturated_fraction > 0.5

@@ -51,15 +51,27 @@ def plot_layer_norms(norms, ax=None, label=None, ylabel=r"$\|\delta_l\|$", title
     return ax
 
 
-def plot_chain_factors(grads, ax=None):
-    """Local factors ``|w_i f'(z_i)|`` and ``|d y_hat / d w_i|`` of a chain, on a log axis."""
+def plot_chain_factors(grads, ax=None, fname="f"):
+    """Local factors ``|w_i f'(z_i)|`` and ``|d y_hat / d w_i|`` of a chain, on a log axis.
+
+    ``fname`` names the activation in the legend (e.g. ``r"\\sigma"``). The y axis always reaches
+    above 1 with headroom, so reference lines such as 0.25 (the sigmoid's peak slope) stay visible;
+    chains of up to 20 layers get one integer tick per layer.
+    """
     ax = new_axes(ax)
     n = grads.factors.size
     layers = np.arange(1, n + 1)
-    ax.semilogy(layers, np.abs(grads.factors), "s--", label=r"local factor $|w_i f'(z_i)|$")
+    ax.semilogy(layers, np.abs(grads.factors), "s--",
+                label=rf"local factor $|w_i {fname}'(z_i)|$")
     ax.semilogy(layers, np.abs(grads.dout_dw), "o-", label=r"$|\partial \hat y / \partial w_i|$")
-    ax.set(xlabel="layer i", ylabel="magnitude (log scale)",
+    values = np.abs(np.concatenate([grads.factors, grads.dout_dw]))
+    values = values[values > 0]
+    if values.size:
+        ax.set_ylim(values.min() / 10, max(values.max(), 1.0) * 10)
+    ax.set(xlabel="layer i (1 = next to the input)", ylabel="magnitude (log scale)",
            title="One-neuron chain: factors and gradients")
+    if n <= 20:
+        ax.set_xticks(layers)
     ax.legend(fontsize="small")
     return ax
 

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Image, display
 
-from . import activations, plots
+from . import activations, diagnostics, plots
 from .mlp import MLP
 
 __all__ = ["Explorer", "ActivationView", "compute_activation", "plot_activation_view",
@@ -111,7 +111,7 @@ def explore_activation():
     controls = {
         "name": widgets.Dropdown(options=["sigmoid", "tanh", "relu", "leaky_relu"],
                                  value="sigmoid", description="activation"),
-        "z_max": _slider("float", 6.0, 1.0, 20.0, 0.5, "z range ±"),
+        "z_max": _slider("float", 6.0, 1.0, 40.0, 0.5, "z range ±"),
         "threshold": _slider("float", 0.05, 0.01, 0.25, 0.01, "saturated if f' <"),
     }
     return Explorer(controls, compute_activation, plot_activation_view)
@@ -120,12 +120,14 @@ def explore_activation():
 # ---------------------------------------------------------------- depth explorer
 @dataclass
 class DepthView:
-    """Per-layer error-term norms of one backward pass through a freshly initialized net."""
+    """Per-layer error-term norms of one backward pass through a freshly initialized net, and the
+    share (0..1) of saturated hidden units (``diagnostics.saturation_fraction``; nan if unknown)."""
 
     activation: str
     depth: int
     weight_scale: float
     delta_norms: np.ndarray
+    saturated_fraction: float = float("nan")
 
     @property
     def first_to_last(self):
@@ -136,22 +138,26 @@ class DepthView:
 def compute_depth(depth=10, weight_scale=1.0, activation="sigmoid", width=32, batch=64, seed=0):
     """Backprop once through a ``depth``-layer net with weights ~ N(0, (scale**2) / width).
 
-    The inputs are standard normal, the targets are zero, the loss is MSE; what matters is how
-    the error term's size changes from the output back to the input.
+    The inputs are standard normal, the targets are ones, the loss is MSE; what matters is how
+    the error term's size changes from the output back to the input. ``saturated_fraction`` is
+    the share of all hidden units (over the batch) that are saturated.
     """
     rng = np.random.default_rng(seed)
     net = MLP([width] * (depth + 1) + [1], activation=activation, init="normal",
               std=weight_scale / np.sqrt(width), seed=rng)
     X = rng.normal(size=(batch, width))
     _, grads = net.loss_and_grads(X, np.ones((batch, 1)))
-    return DepthView(activation, depth, weight_scale, grads.delta_norms)
+    hidden = np.concatenate([a.ravel() for a in grads.a[1:]])
+    saturated = diagnostics.saturation_fraction(hidden, activation)
+    return DepthView(activation, depth, weight_scale, grads.delta_norms, saturated)
 
 
 def plot_depth(view, ax=None):
     """Draw a DepthView on a log axis."""
     ax = plots.plot_layer_norms(view.delta_norms, ax=ax, label=view.activation)
     ax.set_title(f"{view.depth} hidden layers, weight scale {view.weight_scale:g}: "
-                 f"||delta_1|| / ||delta_L|| = {view.first_to_last:.2e}")
+                 f"||delta_1|| / ||delta_L|| = {view.first_to_last:.2e}, "
+                 f"{view.saturated_fraction:.0%} saturated", fontsize="medium")
     return ax
 
 
@@ -159,7 +165,7 @@ def explore_depth():
     """Explorer: depth, weight scale and activation -> per-layer gradient size (real backprop)."""
     controls = {
         "depth": _slider("int", 10, 1, 40, 1, "hidden layers"),
-        "weight_scale": _slider("float", 1.0, 0.1, 8.0, 0.1, "weight scale"),
+        "weight_scale": _slider("float", 1.0, 0.1, 16.0, 0.1, "weight scale"),
         "activation": widgets.Dropdown(options=["sigmoid", "tanh", "relu", "leaky_relu"],
                                        value="sigmoid", description="activation"),
     }

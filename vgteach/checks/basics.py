@@ -57,10 +57,14 @@ def _elementwise(fn, name, reference, wrong, z_tests=Z_TESTS):
     try:
         out = np.asarray(call(fn, big, name=name), dtype=float)
         if out.shape != big.shape or not np.all(np.isfinite(out)):
-            note = (f" One note: for z = [-1000, 1000] your function returns {describe(out)}; "
-                    "in float64 exp(1000) overflows. vgteach's version stays finite everywhere.")
+            note = (f"for z = [-1000, 1000] your function returns {describe(out)}, because "
+                    "exp(1000) overflows in float64.")
     except Incorrect:
-        note = " One note: your function fails for z = [-1000, 1000], where exp(1000) overflows."
+        note = "your function fails for z = [-1000, 1000], where exp(1000) overflows in float64."
+    if note:
+        note = ("\n\nNote on numerical stability (not counted against you, full marks stand): "
+                + note + " Lesson 1's last section shows how to write it so it stays finite "
+                "for every z.")
     return "Correct on every test input. Well done!" + note
 
 
@@ -75,6 +79,9 @@ def _check_sigmoid_prime(fn):
                                             "the pre-activation z, not the output sigmoid(z)."),
         (lambda z: z * (1 - z), "that formula expects the sigmoid's output, but z is the input; "
                                 "turn z into the output first."),
+        (lambda z: s(z) * (1 - z), "one factor uses z where the sigmoid's output belongs: z is "
+                                   "the input; every factor of the formula is built from the "
+                                   "output sigmoid(z)."),
         (lambda z: 1 - s(z) ** 2, "that is the tanh-style formula; the sigmoid's slope has a "
                                   "different form (look at the lesson's derivation)."),
         (lambda z: np.full_like(z, 0.25), "0.25 is only the peak of the slope (at z = 0); the "
@@ -87,13 +94,21 @@ def _check_sigmoid_prime(fn):
 def _check_tanh_prime(fn):
     t = np.tanh
     wrong = [
-        (lambda z: 1 - t(z), "the tanh inside the formula needs to be squared."),
+        (lambda z: 1 - t(z), "compare your value at z = 1 with the slope of tanh there "
+                             "(measure it with a centred difference, as in Lesson 1), and check "
+                             "how tanh(z) enters your formula: the slope must be symmetric in z."),
         (lambda z: 1 - z ** 2, "that formula expects tanh's output, but z is the input; turn z "
                                "into tanh(z) first."),
         (lambda z: 1 + t(z) ** 2, "check the sign: the slope must shrink to 0 as tanh saturates."),
         (lambda z: t(z) * (1 - t(z)), "that is the sigmoid-style formula; tanh's slope has a "
                                       "different form."),
-        (lambda z: 1 / np.cosh(z), "close: the hyperbolic secant needs to be squared."),
+        (lambda z: 1 / np.cosh(z), "the right bell shape, but too wide: compare your value at "
+                                   "z = 1 with tanh's measured slope there (a centred "
+                                   "difference), then redo the derivative of sinh/cosh with the "
+                                   "quotient rule."),
+        (lambda z: 4 * act.sigmoid_prime(z), "tanh(z) = 2 sigmoid(2z) - 1 is right, but the "
+                                             "sigmoid's argument is 2z: by the chain rule, where "
+                                             "must sigmoid' be evaluated?"),
     ]
     return _elementwise(fn, "tanh_prime", act.tanh_prime, wrong)
 
@@ -127,8 +142,12 @@ def _check_chain_gradient(fn):
         z, a = g.trace.z, g.trace.a
         later = np.prod(g.factors[1:])
         hints = [
-            (0.25 ** len(w), "0.25**n is only an upper bound (it ignores the weights and the "
-                             "actual z values). Compute every factor at its own z."),
+            (0.25 ** len(w), "|x| 0.25**n is only an upper bound (valid when every |w_i| <= 1; "
+                             "it ignores the weights and the actual z values). Compute every "
+                             "factor at its own z."),
+            (abs(x) * 0.25 ** len(w), "|x| 0.25**n is only an upper bound (valid when every "
+                                      "|w_i| <= 1; it ignores the weights and the actual z "
+                                      "values). Compute every factor at its own z."),
             (0.25 ** (len(w) - 1), "0.25**(n-1) is only a bound; compute the real factors."),
             (sp(z[0]) * later, "you left out the factor that multiplies w_1 in z_1 = w_1 x: "
                                "d z_1 / d w_1 is not 1."),
@@ -196,6 +215,10 @@ def _check_error_term(fn):
                  ((delta_next @ W_next.T) * s(z), "multiply by the sigmoid's derivative at z, "
                                                   "not the sigmoid itself."),
                  (delta_next @ W_next.T * z, "multiply by f'(z), not by z."),
+                 ((delta_next @ W_next.T) * sp(s(z)), "sigmoid_prime takes the pre-activation "
+                                                      "z, but you gave it the layer's output "
+                                                      "sigmoid(z): the derivative is taken at "
+                                                      "the input of the sigmoid."),
                  ((delta_next @ W_next.T) @ np.diag(np.ones(z.shape[1])) * sp(z) * sp(z),
                   "f'(z) should appear once.")]
         if W_next.shape[0] == W_next.shape[1]:
