@@ -339,3 +339,37 @@ def test_no_time_limit_outside_the_main_thread(short_timeout):
     t.start()
     t.join(30)
     assert out["r"].passed
+
+
+def test_grade_cannot_be_replaced():
+    import vgteach.checks as checks
+    genuine = checks.grade
+    with pytest.raises(AttributeError, match="read-only"):
+        checks.grade = lambda *a: None
+    with pytest.raises(AttributeError, match="read-only"):
+        del checks.grade
+    checks.__dict__["grade"] = lambda *a: None
+    try:
+        from vgteach.checks import grade
+        assert grade is genuine
+    finally:
+        checks.__dict__["grade"] = genuine
+
+
+def test_grade_ignores_patched_checkers_and_references(monkeypatch):
+    from vgteach.checks import grade
+    monkeypatch.setattr(core, "_run", lambda eid, ans: core.CheckResult(eid, True, 1, 1, "ok"))
+    monkeypatch.setattr(core.EXERCISES["sigmoid_prime"], "checker", lambda answer: None)
+    monkeypatch.setattr(act, "sigmoid_prime", lambda z: 0 * z)
+    monkeypatch.setattr(core, "close", lambda *a, **k: True)
+    assert check("sigmoid_prime", lambda z: 0 * z).passed  # the patched self-study check
+    with pytest.raises(AssertionError, match="expected"):
+        grade("sigmoid_prime", lambda z: 0 * z)
+    assert grade("sigmoid_prime", lambda z: s(z) * (1 - s(z))).passed
+
+
+def test_grade_refuses_patched_numpy(monkeypatch):
+    from vgteach.checks import grade
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    with pytest.raises(AssertionError, match="numpy.allclose"):
+        grade("sigmoid_prime", lambda z: s(z) * (1 - s(z)))

@@ -18,18 +18,31 @@ from .core import EXERCISES, CheckResult, check, grade
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]
 
 
-class _Guarded(type(core)):
-    """``vgteach.checks`` refuses to rebind ``grade``: it is what the hidden tests call."""
+def _guard(genuine_grade):
+    """Make ``vgteach.checks.grade`` always the genuine function: it is what the hidden tests
+    of graded notebooks import, so a notebook that reassigns it (``vgteach.checks.grade = ...``
+    or through ``vgteach.checks.__dict__``) must not change what they get."""
+    module_type = type(sys.modules[__name__])
+    message = "vgteach.checks.grade is read-only: it grades your work."
 
-    def __setattr__(self, name, value):
-        if name == "grade":
-            raise AttributeError("vgteach.checks.grade is read-only: it grades your work.")
-        super().__setattr__(name, value)
+    class _Guarded(module_type):
+        def __getattribute__(self, name):
+            if name == "grade":
+                return genuine_grade
+            return module_type.__getattribute__(self, name)
 
-    def __delattr__(self, name):
-        if name == "grade":
-            raise AttributeError("vgteach.checks.grade is read-only: it grades your work.")
-        super().__delattr__(name)
+        def __setattr__(self, name, value):
+            if name in ("grade", "__class__"):
+                raise AttributeError(message)
+            module_type.__setattr__(self, name, value)
+
+        def __delattr__(self, name):
+            if name == "grade":
+                raise AttributeError(message)
+            module_type.__delattr__(self, name)
+
+    sys.modules[__name__].__class__ = _Guarded
 
 
-sys.modules[__name__].__class__ = _Guarded
+_guard(grade)
+del _guard

@@ -331,9 +331,14 @@ def check(exercise_id, answer):
 # What the learner's notebook could replace to make every answer pass, recorded when the checkers
 # are first imported (the lesson imports them before any learner code runs).
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# (Only the builtins the checkers use: kernels legitimately swap others, e.g. ipykernel `input`.)
+_BUILTINS_USED = ["abs", "all", "any", "bool", "callable", "enumerate", "float", "getattr",
+                  "hasattr", "int", "isinstance", "issubclass", "iter", "len", "list", "max",
+                  "min", "next", "range", "repr", "round", "setattr", "sorted", "str", "sum",
+                  "tuple", "type", "zip", "__import__", "__build_class__"]
 _GENUINE = {
     "numpy": (np, dict(vars(np))),
-    "builtins": (builtins, dict(vars(builtins))),
+    "builtins": (builtins, {k: getattr(builtins, k) for k in _BUILTINS_USED}),
     "math": (math, dict(vars(math))),
 }
 
@@ -344,7 +349,8 @@ def _tampered():
     for modname, (module, saved) in _GENUINE.items():
         now = vars(module)
         changed += [f"{modname}.{k}" for k, v in saved.items()
-                    if not k.startswith("_") and callable(v) and now.get(k) is not v]
+                    if (modname == "builtins" or not k.startswith("_")) and callable(v)
+                    and now.get(k) is not v]
     return changed
 
 
