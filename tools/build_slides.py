@@ -40,11 +40,9 @@ EXPORTER_OPTIONS = {
     "SlidesExporter.jquery_url": "vendor/jquery/dist/jquery.min.js",
     "SlidesExporter.mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
     "SlidesExporter.font_awesome_url": "vendor/font-awesome/css/font-awesome.css",
-    # The lessons have no Mermaid diagrams; the template imports Mermaid anyway, so point it at a
-    # two-line local stub rather than a CDN.
-    "SlidesExporter.mermaid_js_url": "vendor/mermaid-stub.mjs",
+    # nbconvert's Mermaid URL is not configurable; this template drops that CDN import.
+    "SlidesExporter.template_file": str(NPM_DIR / "offline.html.j2"),
 }
-MERMAID_STUB = "// vgteach lessons contain no Mermaid diagrams.\nexport default { initialize() {} };\n"
 
 
 def install_vendor(out):
@@ -67,30 +65,34 @@ def install_vendor(out):
         shutil.rmtree(vendor)
     for dest, src in VENDOR.items():
         shutil.copytree(npm_root / "node_modules" / src, vendor / dest)
-    (vendor / "mermaid-stub.mjs").write_text(MERMAID_STUB)
     stamp.write_text(lock)
     shutil.rmtree(npm_root)
     return vendor
 
 
-def build_deck(notebook, out, timeout=300):
-    """Execute ``notebook`` and write ``out/<stem>.slides.html``; returns that path."""
+def build_decks(notebooks, out, timeout=300):
+    """Execute each notebook and write ``out/<stem>.slides.html`` (one nbconvert run; each
+    notebook runs in its own folder); returns the deck paths."""
+    notebooks = [pathlib.Path(n).resolve() for n in notebooks]
+    if not notebooks:
+        return []
     cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--execute",
-           f"--ExecutePreprocessor.timeout={timeout}", "--output-dir", str(out), str(notebook)]
+           f"--ExecutePreprocessor.timeout={timeout}", "--output-dir", str(out)]
     cmd += [f"--{k}={v}" for k, v in EXPORTER_OPTIONS.items()]
     env = dict(os.environ, MPLBACKEND="agg")
-    subprocess.run(cmd, check=True, cwd=notebook.parent, env=env,
+    subprocess.run(cmd + [str(n) for n in notebooks], check=True, env=env,
                    stdout=subprocess.DEVNULL)
-    return out / f"{notebook.stem}.slides.html"
+    return [out / f"{n.stem}.slides.html" for n in notebooks]
 
 
 def build(notebooks=None, out=ROOT / "build" / "slides"):
+    """Vendor the JavaScript (once) and build a deck per notebook (default: notebooks/*)."""
     out = pathlib.Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     install_vendor(out)
-    notebooks = [pathlib.Path(n).resolve() for n in
-                 (notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")))]
-    return [build_deck(nb, out) for nb in notebooks]
+    if notebooks is None or not len(notebooks):
+        notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    return build_decks(notebooks, out)
 
 
 def main(argv=None):
