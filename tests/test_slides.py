@@ -101,5 +101,8 @@ def test_nothing_loads_from_the_web(decks):
         for local in re.findall(r"""(?:src|href)=["'](vendor/[^"'?]+)""", text) + \
                 re.findall(r"""["'](vendor/[^"'?]+\.js)["']""", text):
             assert (OUT / local).exists(), f"{deck.name}: missing {local}"
+            if local.endswith(".css"):  # e.g. a reveal theme that @imports Google Fonts
+                css = (OUT / local).read_text(errors="replace")
+                assert not re.search(r"""@import\s+url\(\s*['"]?(https?:)?//""", css), local
     assert (vendor / "reveal.js" / "dist" / "reveal.js").exists()
     assert (vendor / "html-manager" / "dist" / "embed-amd.js").exists()

@@ -35,6 +35,8 @@ VENDOR = {
 #: nbconvert/exporters/html.py and slides.py)
 EXPORTER_OPTIONS = {
     "SlidesExporter.reveal_url_prefix": "vendor/reveal.js",
+    # "white" uses the font bundled with reveal.js; "simple" (the default) imports Google Fonts.
+    "SlidesExporter.reveal_theme": "white",
     "SlidesExporter.require_js_url": "vendor/requirejs/require.js",
     "SlidesExporter.widget_renderer_url": "vendor/html-manager/dist/embed-amd.js",
     "SlidesExporter.jquery_url": "vendor/jquery/dist/jquery.min.js",
