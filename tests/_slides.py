@@ -5,8 +5,12 @@ when a stamp shows the same notebooks, package and JavaScript pins were already 
 """
 import fcntl
 import hashlib
+import os
 import pathlib
+import shutil
 import sys
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -32,7 +36,16 @@ def _fingerprint(notebooks):
 
 
 def built_decks():
-    """Path of every deck (lesson order), building them if needed."""
+    """(lesson, deck path) pairs in lesson order, building the decks if needed.
+
+    Building needs npm the first time (to fetch reveal.js): without it the slide tests skip,
+    except in CI (CI=true), where that is a failure; .ci/run installs npm with apt-get.
+    """
+    if shutil.which("npm") is None and not (OUT / "vendor" / ".package-lock.json").exists():
+        reason = "make slides needs npm (Node.js) to fetch reveal.js; apt-get install npm"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     notebooks = lessons()
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / ".lock", "w") as lock:
