@@ -373,3 +373,13 @@ def test_grade_refuses_patched_numpy(monkeypatch):
     monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
     with pytest.raises(AssertionError, match="numpy.allclose"):
         grade("sigmoid_prime", lambda z: s(z) * (1 - s(z)))
+
+
+def test_checker_modules_import_the_package_relatively():
+    """grade() judges with a private copy of vgteach; an absolute `import vgteach...` inside a
+    checker module would reach the learner's (patchable) copy instead."""
+    import pathlib
+    import re
+    for path in pathlib.Path(core.__file__).parent.glob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"^\s*(from|import)\s+vgteach\b", text, re.M), path.name
