@@ -141,7 +141,7 @@ GENERIC = [
     (returns_bools, "True/False"),
     (returns_lying_array, "expected"),
 ]
-for _ex in ["sigmoid_prime", "tanh_prime", "chain_gradient", "error_term"]:
+for _ex in ["sigmoid_prime", "tanh_prime", "chain_gradient", "error_term"]:  # add new ids here
     for _fn, *_subs in GENERIC:
         case(_ex, _fn, False, *_subs)
 case("sigmoid_prime", 0.25, False, "Expected a function", label="a number, not a function")
@@ -383,3 +383,19 @@ def test_checker_modules_import_the_package_relatively():
     for path in pathlib.Path(core.__file__).parent.glob("*.py"):
         text = path.read_text()
         assert not re.search(r"^\s*(from|import)\s+vgteach\b", text, re.M), path.name
+
+
+UNIVERSAL = [stub, raises_value_error, returns_none_after_print, returns_none_silently,
+             runs_forever, swallows_the_first_alarm, recurses, calls_sys_exit,
+             raises_keyboard_interrupt, returns_unconvertible, returns_lying_array]
+
+
+@pytest.mark.parametrize("exercise_id", sorted(core.EXERCISES))
+def test_every_registered_exercise_survives_misbehaving_code(exercise_id, short_timeout):
+    """Every exercise, including ones added after this corpus was written: misbehaving code
+    never escapes check(), never passes, and never looks like a checker bug."""
+    for answer in UNIVERSAL:
+        result = check(exercise_id, answer)
+        assert not result.passed and result.points == 0, (answer.__name__, result.message)
+        assert "checker itself failed" not in result.message, (answer.__name__, result.message)
+        assert result.message.strip()
