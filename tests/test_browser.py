@@ -230,5 +230,8 @@ def test_slide_deck_offline(browser, deck_server):
     assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
     box = img.bounding_box()
     assert box and box["width"] > 50 and box["height"] > 50
+    if "$" in nb_path.read_text():  # MathJax (vendored) typesets the lesson's formulas
+        page.wait_for_function("() => document.querySelector('.reveal .MathJax_CHTML')",
+                               timeout=30_000)
     assert not remote, f"the deck tried to load {remote}"
     page.close()
