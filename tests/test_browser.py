@@ -122,9 +122,11 @@ def lab(tmp_path_factory):
 
 
 def _plot_src(page):
+    # The plot of the explorer that owns the first slider (its VBox: controls, then output).
     return page.evaluate("""() => {
-        const img = document.querySelector('.widget-vbox .widget-output img, '
-                                           + '.widget-vbox .jp-OutputArea-output img');
+        const handle = document.querySelector('.widget-slider .noUi-handle');
+        const box = handle && handle.closest('.widget-vbox');
+        const img = box && box.querySelector('.widget-output img, .jp-OutputArea-output img');
         return img ? img.src : null; }""")
 
 
