@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: lab test bench exercises clean
+.PHONY: lab test bench exercises nbgrader-course slides clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ bench: $(VENV)/.bench-installed
 # Regenerate exercises/ from solutions/ (the one source of truth).
 exercises: $(VENV)/.installed
 	$(PY) tools/make_exercises.py
+
+# An nbgrader course directory (one assignment per solutions/ notebook) in build/nbgrader.
+nbgrader-course: $(VENV)/.installed
+	$(PY) tools/nbgrader_course.py --out build/nbgrader
+
+# One offline reveal.js deck per lesson in build/slides (needs npm once, for reveal.js).
+slides: $(VENV)/.installed
+	$(PY) tools/build_slides.py --out build/slides
 
 clean:
 	rm -rf $(VENV) build

@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import activations as act
 from ..chain import chain_gradients
-from .core import Incorrect, NotDone, call, close, describe, exercise
+from .core import Incorrect, NotDone, as_numbers, call, close, describe, exercise
 
 # Test inputs: moderate |z| so that a correct formula written the textbook way,
 # exp(-z) / (1 + exp(-z))**2, is not punished for overflow; a stability note is added instead.
@@ -16,8 +16,8 @@ def _outputs(fn, name, z_tests):
     pairs = []
     for z in z_tests:
         try:
-            out = np.asarray(call(fn, z, name=name), dtype=float)
-        except (Incorrect, TypeError, ValueError):
+            out = as_numbers(call(fn, z, name=name), name, f"z = {describe(z, 40)}")
+        except Incorrect:
             continue
         if out.shape == z.shape and np.all(np.isfinite(out)):
             pairs.append((z, out))
@@ -27,12 +27,9 @@ def _outputs(fn, name, z_tests):
 def _elementwise(fn, name, reference, wrong, z_tests=Z_TESTS):
     """Shared checker for an elementwise derivative: shape, values, known misconceptions."""
     for z in z_tests:
-        got = call(fn, z, name=name, inputs=f"z = {describe(z, 40)}")
-        try:
-            got_arr = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"{name}(z = {describe(z, 40)}) returned {describe(got)}, which is "
-                            "not a number or an array of numbers.") from None
+        inputs = f"z = {describe(z, 40)}"
+        got = call(fn, z, name=name, inputs=inputs)
+        got_arr = as_numbers(got, name, inputs, what="one number per entry of z")
         expected = reference(z)
         if got_arr.shape != expected.shape:
             raise Incorrect(f"{name}(z) must return one value per entry of z: for z of shape "
@@ -55,7 +52,7 @@ def _elementwise(fn, name, reference, wrong, z_tests=Z_TESTS):
     big = np.array([-1000.0, 1000.0])
     note = ""
     try:
-        out = np.asarray(call(fn, big, name=name), dtype=float)
+        out = as_numbers(call(fn, big, name=name), name, "z = [-1000, 1000]")
         if out.shape != big.shape or not np.all(np.isfinite(out)):
             note = (f"for z = [-1000, 1000] your function returns {describe(out)}, because "
                     "exp(1000) overflows in float64.")
@@ -130,11 +127,16 @@ def _check_chain_gradient(fn):
     for w, x in _chain_cases():
         inputs = f"weights = {describe(w, 36)}, x = {x:g}"
         got = call(fn, w, x, name="chain_gradient", inputs=inputs)
-        try:
-            got = float(np.asarray(got, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            raise Incorrect(f"chain_gradient({inputs}) returned {describe(got)}; it should return "
-                            "one number, d(output)/d(w_1).") from None
+        what = "one number, d(output)/d(w_1)"
+        got_arr = as_numbers(got, "chain_gradient", inputs, what=what)
+        if got_arr.size != 1:
+            raise Incorrect(f"chain_gradient({inputs}) returned {got_arr.size} numbers (shape "
+                            f"{got_arr.shape}); it should return {what}: the gradient with "
+                            "respect to the first weight only.")
+        got = float(got_arr.reshape(()))
+        if not np.isfinite(got):
+            raise Incorrect(f"chain_gradient({inputs}) returned {got}; the gradient is a finite "
+                            "number. Look for a division by zero or an overflowing exp.")
         g = chain_gradients(w, x)
         expected = float(g.dout_dw[0])
         if np.isfinite(got) and np.isclose(got, expected, rtol=1e-6, atol=1e-300):
@@ -196,21 +198,17 @@ def _check_error_term(fn):
                                 "(N, next width) and W_next is (this width, next width); the "
                                 "result must be (N, this width).") from None
             raise
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"error_term({inputs}) returned {describe(got)}, not an "
-                            "array of numbers.") from None
+        got = as_numbers(got, "error_term", inputs, what=f"an array of shape {z.shape}")
         expected = (delta_next @ W_next.T) * sp(z)
         if got.shape != expected.shape:
             raise Incorrect(f"error_term({inputs}) returned shape {got.shape}; delta for this "
                             f"layer must have the shape of z, {z.shape}. Check which way W_next "
                             "maps widths: W_next has shape (this layer's width, next width).")
+        if not np.all(np.isfinite(got)):
+            raise Incorrect(f"error_term({inputs}) returned a NaN or inf: {describe(got)}. "
+                            "Every entry of delta is finite here.")
         if close(got, expected):
             continue
-        if not np.all(np.isfinite(got)):
-            raise Incorrect(f"error_term({inputs}) returned NaN or inf values: {describe(got)}. "
-                            "The error term is finite for finite inputs.")
         hints = [(delta_next @ W_next.T, "the factor f'(z) of this layer is missing."),
                  ((delta_next @ W_next.T) * s(z), "multiply by the sigmoid's derivative at z, "
                                                   "not the sigmoid itself."),

@@ -6,19 +6,26 @@ turns every failure into an ``Incorrect`` with a message written to the learner)
 ``Incorrect("...")`` itself when a value is wrong. ``check`` turns all of that into a
 ``CheckResult``; nothing the learner's code raises escapes it.
 """
+import builtins
 import contextlib
 import copy
 import html
+import importlib
+import importlib.util
 import io
+import math
+import os
 import signal
+import sys
 import threading
+import uuid
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["CheckResult", "Incorrect", "NotDone", "exercise", "check", "grade", "call",
-           "EXERCISES", "describe", "close"]
+           "EXERCISES", "describe", "close", "as_numbers"]
 
 #: exercise id -> Exercise
 EXERCISES = {}
@@ -87,20 +94,27 @@ def exercise(exercise_id, points, title=""):
 
 
 def describe(value, limit=70):
-    """A short, readable rendering of a value for a feedback message."""
-    if isinstance(value, np.ndarray):
-        with np.printoptions(precision=4, threshold=8, edgeitems=2):
-            text = np.array2string(value, separator=", ")
-        text = " ".join(text.split())
-        if value.size > 8 or len(text) > limit:
-            flat = value.ravel()
-            with np.printoptions(precision=4):
-                head = ", ".join(np.array2string(v) for v in flat[:2])
-            text = f"array of shape {value.shape} [{head}, ...]"
-        return text
-    text = f"{value:.6g}" if isinstance(value, float) else repr(value)
-    text = " ".join(text.split())
+    """A short, readable rendering of a value for a feedback message (never raises)."""
+    try:
+        if isinstance(value, np.ndarray):
+            return _describe_array(value, limit)
+        with _time_limit(1.0, "repr"):
+            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
+        text = " ".join(str(text)[:10 * limit].split())
+    except BaseException:  # noqa: BLE001 - a learner object whose repr fails or hangs
+        text = f"<a {type(value).__name__} object>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _describe_array(value, limit):
+    with np.printoptions(precision=4, threshold=8, edgeitems=2):
+        text = np.array2string(value, separator=", ")
+    text = " ".join(text.split())
+    if value.size > 8 or len(text) > limit:
+        with np.printoptions(precision=4):  # .flat: no copy, even of a huge broadcast view
+            head = ", ".join(np.array2string(np.asarray(v)) for v in value.flat[:2])
+        text = f"array of shape {value.shape} [{head}, ...]"
+    return text
 
 
 def close(got, expected, rtol=1e-6, atol=1e-9):
@@ -116,24 +130,39 @@ def _time_limit(seconds, name):
     """Stop learner code after ``seconds`` with SIGALRM (main thread on POSIX only; elsewhere
     the code simply runs to completion)."""
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or not seconds:
-        yield
+    if not usable or not seconds or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # no signals here, or an outer limit is already running and governs
         return
 
+    active = [True]
+
     def on_alarm(signum, frame):
-        raise _Timeout
+        if active[0]:
+            raise _Timeout
 
     old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-fires every 0.2 s after the first alarm, so code that swallows one alarm with a bare
+    # ``except:`` is interrupted again once it moves on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
     try:
         yield
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
 
 class _Timeout(BaseException):
     """Private: raised by the alarm; a BaseException so a learner's ``except Exception`` can't eat it."""
+
+
+def _safe_str(exc, limit=300):
+    """str(exc) for a learner's exception, which may itself fail or be huge."""
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001
+        text = "<message could not be shown>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _snapshot(args):
@@ -186,8 +215,17 @@ def call(fn, *args, name=None, inputs=None, timeout=None):
     except RecursionError:
         raise Incorrect(f"{name}({inputs}) recursed too deeply (RecursionError). Use a loop "
                         "instead of calling the function from itself.") from None
-    except Exception as exc:  # noqa: BLE001 - any learner error becomes feedback
-        raise Incorrect(f"{name}({inputs}) raised {type(exc).__name__}: {exc}") from None
+    except SystemExit as exc:
+        raise Incorrect(f"{name}({inputs}) called sys.exit() / exit() (SystemExit: "
+                        f"{_safe_str(exc)}). A function hands its result back with `return`; "
+                        "exiting would stop the whole notebook.") from None
+    except KeyboardInterrupt:
+        raise Incorrect(f"{name}({inputs}) was interrupted (KeyboardInterrupt) before it "
+                        "returned, so it could not be checked. Run the check again and let it "
+                        "finish.") from None
+    except BaseException as exc:  # noqa: BLE001 - any learner error becomes feedback
+        raise Incorrect(f"{name}({inputs}) raised {type(exc).__name__}: "
+                        f"{_safe_str(exc)}") from None
     if not all(_same(a, b) for a, b in zip(given, kept)):
         raise Incorrect(f"{name}({inputs}) changed its input array in place. Compute a new "
                         "array instead (e.g. `x = x * 2` rather than `x *= 2`), so the caller's "
@@ -197,6 +235,65 @@ def call(fn, *args, name=None, inputs=None, timeout=None):
                 if printed.getvalue() else " Did you forget the `return` statement?")
         raise Incorrect(f"{name}({inputs}) returned None.{hint}")
     return out
+
+
+MAX_OUTPUT_SIZE = 10_000_000
+
+
+class _Huge(Exception):
+    """Private: the learner's output has more than MAX_OUTPUT_SIZE entries."""
+
+
+def as_numbers(value, name, inputs, what="an array of numbers", timeout=None):
+    """Convert a learner's returned ``value`` to a float64 array, or raise ``Incorrect``.
+
+    Accepts what NumPy accepts as numbers (arrays of any real dtype, lists, scalars, masked
+    arrays without masked entries, complex values with zero imaginary part). Rejects strings,
+    booleans, ``None``, generators, ragged lists, huge outputs and objects whose conversion
+    raises or hangs, each with a message that says what came back.
+    """
+    def wrong(why):
+        return Incorrect(f"{name}({inputs}) returned {describe(value)}{why}; it should "
+                         f"return {what}.")
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if isinstance(value, (str, bytes)):
+        raise wrong(", which is text, not a number")
+    if isinstance(value, np.ma.MaskedArray) and np.ma.count_masked(value):
+        raise wrong(", a masked array with masked (missing) entries")
+    try:
+        with _time_limit(timeout, name), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.asarray(value)
+            if arr.size > MAX_OUTPUT_SIZE:
+                raise _Huge
+            if arr.dtype.kind == "O":  # e.g. Fraction or Decimal entries; never text or bools
+                if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in arr.flat):
+                    raise TypeError
+                arr = np.array([float(v) for v in arr.flat], dtype=float).reshape(arr.shape)
+            kind = arr.dtype.kind
+            if kind in "USVMm" or kind == "b":
+                raise TypeError
+            if kind == "c":
+                if np.any(arr.imag != 0):
+                    raise wrong(", which has complex entries (non-zero imaginary part)")
+                arr = arr.real
+            return np.array(arr, dtype=float)
+    except Incorrect:
+        raise
+    except _Huge:
+        raise wrong(f", a huge output of {arr.size} entries") from None
+    except _Timeout:
+        raise wrong(", an object that could not be turned into numbers within "
+                    f"{timeout:g} s") from None
+    except BaseException as exc:  # noqa: BLE001 - conversions of learner objects can raise anything
+        kind = getattr(getattr(locals().get("arr"), "dtype", None), "kind", "")
+        why = {"b": ", which is True/False values", "U": ", which is text, not a number",
+               "S": ", which is text, not a number"}.get(kind, ", which is not a number or "
+                                                              "an array of numbers")
+        if isinstance(exc, (TypeError, ValueError)) or kind:
+            raise wrong(why) from None
+        raise wrong(f" (converting it to numbers raised {type(exc).__name__})") from None
 
 
 def _run(exercise_id, answer):
@@ -230,10 +327,70 @@ def check(exercise_id, answer):
     return _run(exercise_id, answer)
 
 
+# ---------------------------------------------------------------- grading that resists tampering
+# What the learner's notebook could replace to make every answer pass, recorded when the checkers
+# are first imported (the lesson imports them before any learner code runs).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# (Only the builtins the checkers use: kernels legitimately swap others, e.g. ipykernel `input`.)
+_BUILTINS_USED = ["abs", "all", "any", "bool", "callable", "enumerate", "float", "getattr",
+                  "hasattr", "int", "isinstance", "issubclass", "iter", "len", "list", "max",
+                  "min", "next", "range", "repr", "round", "setattr", "sorted", "str", "sum",
+                  "tuple", "type", "zip", "__import__", "__build_class__"]
+_GENUINE = {
+    "numpy": (np, dict(vars(np))),
+    "builtins": (builtins, {k: getattr(builtins, k) for k in _BUILTINS_USED}),
+    "math": (math, dict(vars(math))),
+}
+
+
+def _tampered():
+    """Names in numpy/builtins/math that were rebound since import (e.g. np.allclose = ...)."""
+    changed = []
+    for modname, (module, saved) in _GENUINE.items():
+        now = vars(module)
+        changed += [f"{modname}.{k}" for k, v in saved.items()
+                    if (modname == "builtins" or not k.startswith("_")) and callable(v)
+                    and now.get(k) is not v]
+    return changed
+
+
+def _fresh_checks(package_dir=_PACKAGE_DIR):
+    """Load a private copy of the whole vgteach package from its files.
+
+    The copy lives under a throwaway name and is removed from ``sys.modules`` right away, so
+    nothing the learner's notebook did to ``vgteach`` (patched checkers, a rewritten
+    ``EXERCISES`` registry, a replaced ``sigmoid_prime`` reference, a new ``check``) reaches it.
+    """
+    private = f"_vgteach_grading_{uuid.uuid4().hex}"
+    spec = importlib.util.spec_from_file_location(
+        private, os.path.join(package_dir, "__init__.py"),
+        submodule_search_locations=[package_dir])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[private] = package
+    try:
+        spec.loader.exec_module(package)
+        return importlib.import_module(private + ".checks.core"), \
+            importlib.import_module(private + ".checks")
+    finally:
+        for name in [m for m in sys.modules if m == private or m.startswith(private + ".")]:
+            del sys.modules[name]
+
+
 def grade(exercise_id, answer):
     """For graders: like ``check`` but raises ``AssertionError`` unless the answer passes, so an
-    autograder (nbgrader) gives the cell zero points. Returns the CheckResult when it passes."""
-    result = _run(exercise_id, answer)
+    autograder (nbgrader) gives the cell zero points. Returns the CheckResult when it passes.
+
+    The answer is judged by a fresh, private copy of the checkers (see ``_fresh_checks``), and
+    grading refuses to run if NumPy, ``math`` or the builtins were patched, so redefining the
+    public checker objects cannot earn points.
+    """
+    changed = _tampered()
+    if changed:
+        raise AssertionError("Not graded: the notebook replaced " + ", ".join(changed[:5]) +
+                             ", which the checkers rely on. Restart the kernel and run the "
+                             "notebook without that change.")
+    fresh_core, _ = _fresh_checks()
+    result = fresh_core._run(exercise_id, answer)
     if not result.passed:
         raise AssertionError(result.message)
     return result
