@@ -20,9 +20,8 @@ OUT = ROOT / "build" / "test-slides"
 
 
 def lessons():
-    """The lessons to build: notebooks/*.ipynb, or the fixture lesson while there are none."""
-    return sorted((ROOT / "notebooks").glob("*.ipynb")) or \
-        sorted((ROOT / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
+    """The lessons to build: every notebooks/*.ipynb."""
+    return sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _fingerprint(notebooks):

@@ -62,8 +62,7 @@ def _free_port():
 
 
 def _lesson_with_explorer():
-    candidates = sorted((ROOT / "notebooks").glob("*.ipynb")) + \
-        sorted((ROOT / "tests" / "fixtures" / "notebooks").glob("*.ipynb"))
+    candidates = sorted((ROOT / "notebooks").glob("*.ipynb"))
     return next(p for p in candidates if "explore_" in p.read_text())
 
 

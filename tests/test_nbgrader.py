@@ -1,7 +1,7 @@
 """The graded exercises with the real nbgrader: generate, autograde, and resist tampering.
 
 A temporary course is laid out by tools/nbgrader_course.py from solutions/ (the first two
-notebooks, to keep this to about a minute; tests/fixtures/solutions/ while solutions/ is empty).
+notebooks, to keep this to about a minute).
 The first assignment is graded for six students: the solutions, the untouched release, and four
 tampered submissions. Everything runs the nbgrader command line, as an instructor would.
 """
@@ -22,8 +22,7 @@ import nbgrader_course  # noqa: E402
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the test extra: pip install -e '.[test]'")
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))[:2] or \
-    sorted((ROOT / "tests" / "fixtures" / "solutions").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))[:2]
 
 # A learner who patches every public checker object so that any answer passes.
 PATCH_API = '''\
