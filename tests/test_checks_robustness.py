@@ -155,7 +155,7 @@ def textbook(z):
 
 
 case("sigmoid_prime", lambda z: s(z) * (1 - s(z)), True, "Correct", label="s(1-s)")
-case("sigmoid_prime", textbook, True, "Correct", "One note", "overflows")
+case("sigmoid_prime", textbook, True, "Correct", "Note on numerical stability", "overflows")
 case("sigmoid_prime", lambda z: sp(z).tolist(), True, "Correct", label="nested lists")
 case("sigmoid_prime", lambda z: sp(z).astype(np.float32), True, "Correct", label="float32")
 case("sigmoid_prime", lambda z: np.ma.masked_array(sp(z)), True, "Correct", label="masked, none masked")
@@ -201,8 +201,8 @@ case("tanh_prime", lambda z: 1 - np.tanh(z) ** 2, True, "Correct", label="1 - ta
 case("tanh_prime", lambda z: 1 / np.cosh(np.clip(z, -300, 300)) ** 2, True, "Correct",
      label="sech^2")
 case("tanh_prime", lambda z: (1 - np.tanh(z) ** 2).tolist(), True, "Correct", label="list")
-case("tanh_prime", lambda z: 1 - np.tanh(z), False, "needs to be squared", label="not squared")
-case("tanh_prime", lambda z: 1 / np.cosh(np.clip(z, -300, 300)), False, "secant needs to be squared",
+case("tanh_prime", lambda z: 1 - np.tanh(z), False, "check how tanh(z) enters your formula", label="not squared")
+case("tanh_prime", lambda z: 1 / np.cosh(np.clip(z, -300, 300)), False, "quotient rule",
      label="sech")
 case("tanh_prime", lambda z: 1 - z ** 2, False, "expects tanh's output", label="1 - z^2")
 case("tanh_prime", lambda z: np.tanh(z) * (1 - np.tanh(z)), False, "sigmoid-style",
@@ -264,7 +264,7 @@ case("error_term", lambda d, W, z: d @ W.T, False, "f'(z) of this layer is missi
      label="missing f'")
 case("error_term", lambda d, W, z: (d @ W.T) * s(z), False, "not the sigmoid itself",
      label="sigmoid instead of slope")
-case("error_term", lambda d, W, z: d @ W, False, "raised ValueError", label="no transpose")
+case("error_term", lambda d, W, z: d @ W, False, "expected", label="no transpose, no slope")
 case("error_term", lambda d, W, z: error_term(d, W, z).T, False, "must have the shape of z",
      label="transposed result")
 case("error_term", lambda d, W, z: error_term(d, W, z)[0], False, "shape", label="first row")

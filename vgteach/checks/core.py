@@ -244,16 +244,19 @@ class _Huge(Exception):
     """Private: the learner's output has more than MAX_OUTPUT_SIZE entries."""
 
 
-def as_numbers(value, name, inputs, what="an array of numbers", timeout=None):
+def as_numbers(value, name, inputs, what="an array of numbers", timeout=None, call_text=None):
     """Convert a learner's returned ``value`` to a float64 array, or raise ``Incorrect``.
 
     Accepts what NumPy accepts as numbers (arrays of any real dtype, lists, scalars, masked
     arrays without masked entries, complex values with zero imaginary part). Rejects strings,
     booleans, ``None``, generators, ragged lists, huge outputs and objects whose conversion
-    raises or hangs, each with a message that says what came back.
+    raises or hangs, each with a message that says what came back. Messages start with
+    ``call_text`` if given (e.g. ``"new_m from adam_step(...)"``), else ``name(inputs)``.
     """
+    call_text = call_text or f"{name}({inputs})"
+
     def wrong(why):
-        return Incorrect(f"{name}({inputs}) returned {describe(value)}{why}; it should "
+        return Incorrect(f"{call_text} returned {describe(value)}{why}; it should "
                          f"return {what}.")
 
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout

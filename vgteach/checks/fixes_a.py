@@ -2,14 +2,14 @@
 import numpy as np
 
 from .. import diagnostics
-from .core import Incorrect, call, close, describe, exercise
+from .core import Incorrect, as_numbers, call, close, describe, exercise
 
 
 def _as_array(got, call_text, what):
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{call_text} returned {describe(got)}, which is not {what}.") from None
+    # A boolean mask such as `z > 0` is a fair way to write a 0/1 slope: count it as 0/1.
+    if isinstance(got, np.ndarray) and got.dtype == bool:
+        got = got.astype(float)
+    return as_numbers(got, "", "", what=what, call_text=call_text)
 
 
 def _match_hint(got, expected, msg, hints):

@@ -3,7 +3,7 @@ norm, and one level's autoencoder loss."""
 import numpy as np
 
 from .. import layers
-from .core import Incorrect, call, close, describe, exercise
+from .core import Incorrect, as_numbers, call, close, describe, exercise
 
 # ---------------------------------------------------------------- lesson 5: he_init
 HE_SHAPES = [(64, 32), (30, 30), (256, 128), (100, 400), (512, 64)]
@@ -58,11 +58,7 @@ def _check_he_init(fn):
         for seed in HE_SEEDS:
             inputs = f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng({seed})"
             W = _call_he(fn, fan_in, fan_out, seed, inputs)
-            try:
-                W = np.asarray(W, dtype=float)
-            except (TypeError, ValueError):
-                raise Incorrect(f"he_init({inputs}) returned {describe(W)}, not an array of "
-                                "numbers.") from None
+            W = as_numbers(W, "he_init", inputs)
             if W.shape != (fan_in, fan_out):
                 hint = (" The rows index the inputs: shape (fan_in, fan_out), so that "
                         "z = a @ W works." if W.shape == (fan_out, fan_in) else "")
@@ -86,9 +82,8 @@ def _check_he_init(fn):
                         raise Incorrect(msg + " Hint: " + hint)
                 raise Incorrect(msg)
     # uses the given generator: same seed -> same weights, other seed -> other weights
-    a = np.asarray(_call_he(fn, 50, 20, 11), dtype=float)
-    b = np.asarray(_call_he(fn, 50, 20, 11), dtype=float)
-    c = np.asarray(_call_he(fn, 50, 20, 12), dtype=float)
+    a, b, c = (as_numbers(_call_he(fn, 50, 20, seed), "he_init", f"50, 20, rng (seed {seed})")
+               for seed in (11, 11, 12))
     if not np.array_equal(a, b):
         raise Incorrect("Two calls with generators made from the same seed returned different "
                         "weights. Draw from the `rng` argument (e.g. rng.normal(...)) rather than "
@@ -157,11 +152,7 @@ def _check_batchnorm_backward(fn):
                       (dout, "reduce over the batch axis: dbeta has shape (D,).")],
         }
         for name, value, ref in zip(names, got, (dx_ref, dg_ref, db_ref)):
-            try:
-                value = np.asarray(value, dtype=float)
-            except (TypeError, ValueError):
-                raise Incorrect(f"{name} from batchnorm_backward({inputs}) is {describe(value)}, "
-                                "not an array of numbers.") from None
+            value = as_numbers(value, "", "", call_text=f"{name} from batchnorm_backward({inputs})")
             if value.shape != ref.shape:
                 raise Incorrect(f"{name} has shape {value.shape} for {inputs}; expected "
                                 f"{ref.shape}.")
@@ -237,11 +228,7 @@ def _check_adam_step(fn):
                             "(new_param, new_m, new_v).")
         ref = _adam_ref(*case)
         for name, value, r in zip(("new_param", "new_m", "new_v"), got, ref):
-            try:
-                value = np.asarray(value, dtype=float)
-            except (TypeError, ValueError):
-                raise Incorrect(f"{name} from adam_step({inputs}) is {describe(value)}, not an "
-                                "array.") from None
+            value = as_numbers(value, "", "", call_text=f"{name} from adam_step({inputs})")
             if value.shape == r.shape and close(value, r, rtol=1e-7, atol=1e-12):
                 continue
             msg = f"For {inputs}: {name} expected {describe(r)}, got {describe(value)}."
@@ -279,11 +266,13 @@ def _check_clip_by_norm(fn):
         if not isinstance(got, (list, tuple)) or len(got) != len(grads):
             raise Incorrect(f"clip_by_norm({inputs}) returned {describe(got)}; return a list "
                             f"with one array per gradient ({len(grads)} here).")
+        got = [as_numbers(a, "", "", call_text=f"array {k} from clip_by_norm({inputs})")
+               for k, a in enumerate(got)]
         scale = max_norm / norm if norm > max_norm else 1.0
         expected = [g * scale for g in grads]
-        if all(close(np.asarray(a, dtype=float), e) for a, e in zip(got, expected)):
+        if all(close(a, e) for a, e in zip(got, expected)):
             continue
-        got_norm = float(np.sqrt(sum(np.sum(np.asarray(a, dtype=float) ** 2) for a in got)))
+        got_norm = float(np.sqrt(sum(np.sum(a ** 2) for a in got)))
         msg = (f"For {inputs}: expected arrays with global norm {min(norm, max_norm):.4g}, got "
                f"global norm {got_norm:.4g}.")
         wrongs = [
@@ -299,7 +288,7 @@ def _check_clip_by_norm(fn):
              "rescale when the norm exceeds it."),
         ]
         for wrong, hint in wrongs:
-            if all(close(np.asarray(a, dtype=float), w) for a, w in zip(got, wrong)):
+            if all(close(a, w) for a, w in zip(got, wrong)):
                 raise Incorrect(msg + " Hint: " + hint)
         raise Incorrect(msg)
     return "Correct: one common factor, applied only above the threshold, inputs untouched."
@@ -325,11 +314,11 @@ def _check_autoencoder_loss(fn):
     for W, b, V, c, X in _ae_cases():
         inputs = (f"W {W.shape}, b {b.shape}, V {V.shape}, c {c.shape}, X {X.shape}")
         got = call(fn, W, b, V, c, X, name="autoencoder_loss", inputs=inputs)
-        try:
-            got = float(np.asarray(got, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            raise Incorrect(f"autoencoder_loss({inputs}) returned {describe(got)}; it should "
-                            "return one number.") from None
+        got = as_numbers(got, "autoencoder_loss", inputs, what="one number")
+        if got.size != 1:
+            raise Incorrect(f"autoencoder_loss({inputs}) returned {got.size} numbers; it should "
+                            "return one number, the mean loss over the batch.")
+        got = float(got.reshape(()))
         n = X.shape[0]
         h = _sig(X @ W + b)
         R = h @ V + c

@@ -13,17 +13,13 @@ import numpy as np
 
 from .. import activations as act
 from ..recurrent import lstm_step_forward
-from .core import Incorrect, call, close, describe, exercise
+from .core import Incorrect, as_numbers, call, close, describe, exercise
 
 sig, tanh, tanh_prime = act.sigmoid, np.tanh, act.tanh_prime
 
 
 def _as_array(got, what, inputs):
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{what}({inputs}) returned {describe(got)}, which is not an array of "
-                        "numbers.") from None
+    return as_numbers(got, what, inputs)
 
 
 def _match(got, expected, wrong, context):
