@@ -57,6 +57,15 @@ def test_he_init_wrong_answers(fn, words):
     assert_hint(check("he_init", fn), *words)
 
 
+def test_he_init_messages_give_the_target_value_not_the_formula():
+    for fn in (lambda i, o, rng: rng.normal(0, np.sqrt(2 / (i + o)), (i, o)),
+               lambda i, o, rng: rng.normal(0, 2 / i, (i, o)),
+               lambda i, o, rng: rng.uniform(-np.sqrt(2 / i), np.sqrt(2 / i), (i, o))):
+        message = check("he_init", fn).message
+        assert "expected 0.03125" in message, message  # 2 / 64 for the first shape
+        assert "2/fan_in" not in message.replace(" ", "") and "2/fan_in" not in message, message
+
+
 def test_he_init_does_not_depend_on_one_seed():
     # a correct answer passes whatever generator state the checker's draws happen to see
     def shifted(fan_in, fan_out, rng):

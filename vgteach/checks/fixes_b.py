@@ -30,11 +30,11 @@ def _he_hints(fan_in, fan_out):
         (1.0 / fan_in, "that variance (1/fan_in) suits tanh or linear units; a ReLU zeroes half "
                        "its inputs, which halves the signal's second moment. What must the "
                        "weights make up for?"),
-        ((2.0 / fan_in) ** 2, "it looks like 2/fan_in was used as the standard deviation. The "
-                              "formula gives the variance; NumPy's normal takes the standard "
-                              "deviation (its square root)."),
+        ((2.0 / fan_in) ** 2, "it looks like the target variance was used as the standard "
+                              "deviation. NumPy's normal takes the standard deviation (the "
+                              "square root of the variance)."),
         (2.0 / fan_in / 3, "a uniform on [-a, a] has variance a**2 / 3, not a**2: the limit "
-                           "needs to be wider to give variance 2/fan_in."),
+                           "needs to be wider to give the target variance."),
         (2.0 / fan_out, "the variance should depend on fan_in (the number of inputs each unit "
                         "sums), not fan_out."),
         (1.0, "the entries have variance 1: the scale factor is missing."),
@@ -73,8 +73,8 @@ def _check_he_init(fn):
                                 "zero (positive and negative equally likely).")
             z = _variance_z(W, var)
             if abs(z) > Z_LIMIT:
-                msg = (f"he_init({inputs}): the entries' variance is {W.var():.4g}, but "
-                       f"2/fan_in = {var:.4g} (a {W.size}-entry sample of the right "
+                msg = (f"he_init({inputs}): the entries' variance is {W.var():.4g}; "
+                       f"expected {var:.4g} (a {W.size}-entry sample of the right "
                        f"distribution lands within about ±{Z_LIMIT * var * np.sqrt(2 / W.size):.2g} "
                        "of it).")
                 for wrong_var, hint in _he_hints(fan_in, fan_out):
@@ -91,7 +91,7 @@ def _check_he_init(fn):
     if np.array_equal(a, c):
         raise Incorrect("Generators with different seeds gave identical weights: is a fixed seed "
                         "built inside the function? Draw from the `rng` you are given.")
-    return (f"Correct: the variance matches 2/fan_in for {len(HE_SHAPES)} shapes and "
+    return (f"Correct: the variance matches He et al.'s value for {len(HE_SHAPES)} shapes and "
             f"{len(HE_SEEDS)} seeds each, the mean is 0, and the given rng is used.")
 
 
