@@ -47,6 +47,12 @@ def rbb_dW_includes_skip(dout, cache):
     return dout + dz @ W.T, x.T @ (dout + dz), dz.sum(axis=0)
 
 
+def rbb_slope_from_z(dout, cache):
+    x, W, z = cache
+    dz = dout * (1 - z ** 2)
+    return dout + dz @ W.T, x.T @ dz, dz.sum(axis=0)
+
+
 def rbb_mean_db(dout, cache):
     dx, dW, db = rbb_right(dout, cache)
     return dx, dW, db / len(dout)
@@ -62,6 +68,7 @@ def test_residual_block_backward_right_answers_pass():
     (rbb_slope_at_output, "not at the block's output"),
     (rbb_dW_includes_skip, "identity path has no weights"),
     (rbb_mean_db, "no mean"),
+    (rbb_slope_from_z, "the cache holds z, not tanh z"),
 ])
 def test_residual_block_backward_wrong_answers_get_hints(fn, hint):
     r = check("residual_block_backward", fn)
@@ -152,7 +159,8 @@ def test_lstm_step_forward_right_answers_pass():
 
 
 @pytest.mark.parametrize("fn, hint", [
-    (lstm_order_fiog, "first H columns of a are the input gate"),
+    (lstm_order_fiog, "first H columns of z are the input gate"),
+    (lambda *a: lstm_right(*a)[::-1], "order (h, c)"),
     (lstm_sigmoid_g, "candidate g uses tanh"),
     (lstm_h_no_tanh, "h = o * tanh(c), not o * c"),
     (lstm_no_forget, "scaled by the forget gate"),
@@ -188,6 +196,10 @@ def _loop_back(f, dc):
     (lambda f, dc: dc * f.sum(axis=0), "multiply"),
     (lambda f, dc: dc * np.prod(f[1:], axis=0), "one factor is missing"),
     (lambda f, dc: dc * np.prod(f), "axis 0"),
+    (lambda f, dc: dc * np.prod(f, axis=1) if f.shape[0] == f.shape[1] else dc * np.prod(f, 0),
+     "units of one step"),
+    (lambda f, dc: dc * f.mean() ** len(f), "each unit has its own gates"),
+    (lambda f, dc: dc * f.mean(axis=0) ** len(f), "do not raise their mean"),
     (lambda f, dc: dc * np.prod(1 / (1 + np.exp(-f)), axis=0), "do not apply the sigmoid"),
 ])
 def test_cell_gradient_wrong_answers_get_hints(fn, hint):

@@ -59,7 +59,18 @@ def test_plot_lstm_gates_log_axis():
     ax = mw.plot_lstm_gates(mw.compute_lstm_gates(T=20))
     assert ax.get_yscale() == "log" and "forget bias" in ax.get_title()
     assert len(ax.get_lines()) == 3
+    ax = mw.plot_lstm_gates(mw.compute_lstm_gates(T=20, cell_path=True))
+    assert len(ax.get_lines()) == 4
     plt.close("all")
+
+
+def test_cell_path_alone_is_a_product_of_forget_gates():
+    v = mw.compute_lstm_gates(forget_bias=3.0, T=100)
+    assert v.lstm_dc_cell[-1] == v.lstm_dc[-1]           # no later step: all of it is cell path
+    assert np.all(np.diff(v.lstm_dc_cell) > 0)            # f < 1: shrinks every step back
+    assert v.lstm_dc_cell[0] < 1e-2 * v.lstm_dc[0]        # most of the total came through h
+    ib = [mw.compute_lstm_gates(input_bias=b, T=100) for b in (-3.0, 3.0)]
+    assert ib[1].lstm_dc[0] > 1e6 * ib[0].lstm_dc[0]      # the input gate moves the total (via h)
 
 
 def test_explore_lstm_gates_controls_drive_the_result():
@@ -72,4 +83,7 @@ def test_explore_lstm_gates_controls_drive_the_result():
     assert e.result.lstm_dc.size == 40
     e.controls["input_bias"].value = -1.0
     assert e.result.input_bias == -1.0 and e.n_updates == 4
+    assert e.result.show_cell_path
+    e.controls["cell_path"].value = False
+    assert not e.result.show_cell_path and e.n_updates == 5
     plt.close("all")

@@ -94,3 +94,20 @@ def test_spirals_shapes_and_balance():
     assert X.shape == (90, 2) and y.shape == (90,)
     assert np.bincount(y).tolist() == [30, 30, 30]
     assert np.abs(X).max() <= 1.0 + 1e-12
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_degradation_ranking_holds_for_other_seeds(seed):
+    """Lesson 9's miniature degradation (seed 0 there): 3-layer plain < 30-layer plain, and the
+    30-layer residual net below the 3-layer one, for other initializations too."""
+    from vgteach.train import train
+    X, y = data.spirals(120, rng=0)
+
+    def final(depth, skip=False):
+        net = residual.deep_mlp(depth, residual=skip, seed=seed)
+        h = train(net, X, y, steps=100, lr=0.01, loss="cross_entropy", optimizer="adam")
+        return h.loss[-10:].mean()
+
+    shallow, deep, res = final(3), final(30), final(30, skip=True)
+    assert deep > 3 * shallow and deep > 0.3
+    assert res < shallow

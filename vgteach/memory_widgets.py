@@ -32,6 +32,8 @@ class GateView:
     lstm_dh: np.ndarray
     rnn_dh: np.ndarray
     mean_forget: float
+    lstm_dc_cell: np.ndarray = None  # the part of lstm_dc that came along the cell path alone
+    show_cell_path: bool = False
 
     @property
     def steps_back(self):
@@ -39,10 +41,12 @@ class GateView:
         return np.arange(self.T)[::-1]
 
 
-def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=16, seed=0):
+def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=16, seed=0,
+                       cell_path=False):
     """``recurrent.gradient_through_time`` for an LSTM whose forget- and input-gate biases
     start at ``forget_bias`` and ``input_bias``, and for a tanh RNN with ``||Wh||_2 = rnn_scale``,
-    on the same standard-normal inputs. ``mean_forget`` is the average forget gate value."""
+    on the same standard-normal inputs. ``mean_forget`` is the average forget gate value;
+    ``lstm_dc_cell`` the cell-path-only part of ``lstm_dc`` (drawn when ``cell_path``)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(16, T, 1))
     params = recurrent.init_lstm(1, H, rng, forget_bias=forget_bias)
@@ -52,14 +56,18 @@ def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=
     _, cache = recurrent.lstm_forward(x, np.zeros((16, H)), params["Wx"], params["Wh"],
                                       params["b"])
     return GateView(float(forget_bias), float(input_bias), int(T), lstm.dc_norm, lstm.dh_norm,
-                    rnn.dh_norm, float(recurrent.lstm_gates(cache)["f"].mean()))
+                    rnn.dh_norm, float(recurrent.lstm_gates(cache)["f"].mean()),
+                    lstm.dc_cell_norm, bool(cell_path))
 
 
 def plot_lstm_gates(view, ax=None):
     """Gradient norm vs distance in time (log axis): LSTM cell, LSTM hidden, RNN hidden."""
     ax = plots.new_axes(ax)
     k = view.steps_back
-    ax.semilogy(k, view.lstm_dc, label=r"LSTM $\|dL/dc_t\|$")
+    ax.semilogy(k, view.lstm_dc, label=r"LSTM $\|dL/dc_t\|$ (total)")
+    if view.show_cell_path:
+        ax.semilogy(k, view.lstm_dc_cell, "-.", color="C0", alpha=0.6,
+                    label=r"LSTM cell path only, $dc_{T-1} \prod f$")
     ax.semilogy(k, view.lstm_dh, "--", label=r"LSTM $\|dL/dh_t\|$")
     ax.semilogy(k, view.rnn_dh, ":", color="C3", label=r"tanh RNN $\|dL/dh_t\|$")
     ax.set(xlabel="steps back from the loss", ylabel="gradient norm (log scale)",
@@ -70,13 +78,15 @@ def plot_lstm_gates(view, ax=None):
 
 
 def explore_lstm_gates():
-    """Explorer: forget/input gate biases and sequence length -> gradient through time."""
+    """Explorer: forget/input gate biases, sequence length, cell-path curve on/off -> gradient
+    through time."""
     controls = {
         "forget_bias": _slider("float", 1.0, -3.0, 6.0, 0.5, "forget bias",
                                continuous_update=False),
         "input_bias": _slider("float", 0.0, -3.0, 3.0, 0.5, "input bias",
                               continuous_update=False),
         "T": _slider("int", 100, 10, 300, 10, "T (steps)", continuous_update=False),
+        "cell_path": ipw.Checkbox(value=True, description="cell path only"),
     }
     return Explorer(controls, compute_lstm_gates, plot_lstm_gates)
 

@@ -128,12 +128,16 @@ class TimeGradients:
     ----------
     kind : {"rnn", "lstm"}
     dh_norm : ndarray (T,), ``||dL/dh_t||``, with ``dh_norm[-1] == 1``
-    dc_norm : ndarray (T,) or None, ``||dL/dc_t||`` (LSTM only)
+    dc_norm : ndarray (T,) or None, ``||dL/dc_t||``, the *total* cell gradient (LSTM only)
+    dc_cell_norm : ndarray (T,) or None, LSTM only: the part that came along the cell path alone,
+        ``||dc_{T-1} * f_{T-1} * ... * f_{t+1}||``; the rest reached ``c_t`` through
+        ``h_t -> Wh -> gates`` of later steps. Equals ``dc_norm`` at the last step.
     """
 
     kind: str
     dh_norm: np.ndarray
     dc_norm: np.ndarray = None
+    dc_cell_norm: np.ndarray = None
 
     @property
     def steps_back(self):
@@ -547,7 +551,8 @@ def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0
     -------
     TimeGradients
         ``dh_norm[t] = ||dL/dh_t||`` (Frobenius norm over batch and units; 1 at the last step)
-        and, for the LSTM, ``dc_norm[t] = ||dL/dc_t||``.
+        and, for the LSTM, ``dc_norm[t] = ||dL/dc_t||`` and the cell-path-only part
+        ``dc_cell_norm[t] = ||dL/dc_{T-1} * f_{T-1} * ... * f_{t+1}||``.
 
     Examples
     --------
@@ -578,8 +583,16 @@ def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0
     dh[:, -1] = v / np.linalg.norm(v)
     states = backward(dh, cache, return_state_grads=True)[-1]
     dh_norm = np.linalg.norm(states.dh, axis=(0, 2))
-    dc_norm = None if states.dc is None else np.linalg.norm(states.dc, axis=(0, 2))
-    return TimeGradients(kind=kind, dh_norm=dh_norm, dc_norm=dc_norm)
+    if states.dc is None:
+        return TimeGradients(kind=kind, dh_norm=dh_norm)
+    f = lstm_gates(cache)["f"]
+    # prod_{s=t+1}^{T-1} f_s for every t: a reversed cumulative product, 1 at the last step
+    carry = np.ones_like(f)
+    carry[:, :-1] = np.cumprod(f[:, :0:-1], axis=1)[:, ::-1]
+    dc_cell = states.dc[:, -1:] * carry
+    return TimeGradients(kind=kind, dh_norm=dh_norm,
+                         dc_norm=np.linalg.norm(states.dc, axis=(0, 2)),
+                         dc_cell_norm=np.linalg.norm(dc_cell, axis=(0, 2)))
 
 
 # ---------------------------------------------------------------------------------------------

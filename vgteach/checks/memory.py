@@ -2,7 +2,7 @@
 
 Conventions the exercises state to the learner:
 
-* LSTM step (gate order i, f, o, g): ``a = x @ Wx + h_prev @ Wh + b`` of shape (N, 4H),
+* LSTM step (gate order i, f, o, g): ``z = x @ Wx + h_prev @ Wh + b`` of shape (N, 4H),
   ``i, f, o = sigmoid`` of the first three blocks of H columns, ``g = tanh`` of the last,
   ``c = f * c_prev + i * g``, ``h = o * tanh(c)``.
 * Cell-state gradient through time along the cell path only: ``dc_{t-1} = dc_t * f_t``.
@@ -39,8 +39,8 @@ def _match(got, expected, wrong, context):
 
 # ------------------------------------------------------------------------- lesson 8: LSTM
 def _gates(x, h_prev, Wx, Wh, b):
-    a = x @ Wx + h_prev @ Wh + b
-    return np.split(a, 4, axis=1)
+    z = x @ Wx + h_prev @ Wh + b
+    return np.split(z, 4, axis=1)
 
 
 def _lstm(ai, af, ao, ag, c_prev, g_fn=tanh, out_fn=tanh):
@@ -70,9 +70,14 @@ def _check_lstm_step_forward(fn):
         h, c = (_as_array(v, "lstm_step_forward", inputs) for v in got)
         ai, af, ao, ag = _gates(x, h_prev, Wx, Wh, b)
         h_ref, c_ref, _ = lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+        if (h.shape == c.shape == h_ref.shape and close(h, c_ref) and close(c, h_ref)
+                and not close(h, h_ref)):
+            raise Incorrect(f"lstm_step_forward({inputs}): your first output matches the cell "
+                            "state c and your second the hidden state h. Hint: return them in the "
+                            "order (h, c).")
         wrong_c = [
             (lambda: _lstm(af, ai, ao, ag, c_prev)[1],
-             "the gate order is i, f, o, g: the first H columns of a are the input gate, the "
+             "the gate order is i, f, o, g: the first H columns of z are the input gate, the "
              "next H the forget gate."),
             (lambda: _lstm(ai, af, ag, ao, c_prev)[1],
              "the gate order is i, f, o, g: the candidate g is the LAST block of H columns."),
@@ -102,6 +107,7 @@ def _forget_cases():
         (rng.uniform(0.5, 1.0, size=(20, 3)), np.array([1.0, -2.0, 0.5])),
         (rng.uniform(0.0, 1.0, size=(3, 4)), rng.normal(size=4)),
         (np.array([[0.99], [0.5]]), np.array([2.0])),
+        (rng.uniform(0.3, 1.0, size=(3, 3)), np.array([1.0, -0.5, 2.0])),  # T = H: catches axis 1
     ]
 
 
@@ -124,6 +130,14 @@ def _check_cell_gradient(fn):
             (lambda: dc_T * np.prod(f, axis=0) ** 2, "each forget gate is used once."),
             (lambda: dc_T * np.prod(f), "multiply over time only (axis 0); each unit keeps its "
                                         "own product."),
+            (lambda: dc_T * np.prod(f, axis=1) if f.shape[0] == f.shape[1] else None,
+             "that product runs over the units of one step; multiply over time (rows, axis 0) so "
+             "each unit keeps its own product."),
+            (lambda: dc_T * np.mean(f) ** T, "each unit has its own gates: multiply its own f_t "
+                                             "values, do not average the gates first."),
+            (lambda: dc_T * np.mean(f, axis=0) ** T, "the gates differ from step to step: "
+                                                     "multiply the T values, do not raise their "
+                                                     "mean to the power T."),
             (lambda: dc_T * np.prod(sig(f), axis=0), "forget_gates are already gate values in "
                                                      "(0, 1); do not apply the sigmoid again."),
         ]
@@ -162,6 +176,8 @@ def _check_residual_block_backward(fn):
             (lambda: dout + dout @ W.T, "on the branch, the gradient passes tanh'(z) before W."),
             (lambda: dout + (dout * (1 - out ** 2)) @ W.T,
              "tanh' is evaluated at z, the branch's pre-activation, not at the block's output."),
+            (lambda: dout + (dout * (1 - z ** 2)) @ W.T,
+             "the cache holds z, not tanh z: the slope is 1 - tanh(z)**2, not 1 - z**2."),
             (lambda: dout + dz @ W, "go back through z = x @ W with W transposed."),
             (lambda: dout * (1 + tanh_prime(z)) @ W.T, "add the two paths' gradients after each "
                                                        "path is complete."),
