@@ -116,6 +116,30 @@ def _bn_wrong(kind):
     return fn
 
 
+def bn_backward_ddof1(dout, cache):
+    # the closed form, but with the unbiased (N-1) variance everywhere
+    x, gamma, eps = cache
+    n = x.shape[0]
+    inv_std = 1.0 / np.sqrt(x.var(axis=0, ddof=1) + eps)
+    xhat = (x - x.mean(axis=0)) * inv_std
+    dxhat = dout * gamma
+    dx = inv_std / n * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def test_batchnorm_unbiased_variance_hint():
+    assert_hint(check("batchnorm_backward", bn_backward_ddof1), "ddof=1", "divides by N")
+
+
+def test_batchnorm_unbiased_variance_only_in_dgamma():
+    def fn(dout, cache):
+        x, gamma, eps = cache
+        dx, _, db = bn_backward_package(dout, cache)
+        xhat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0, ddof=1) + eps)
+        return dx, (dout * xhat).sum(axis=0), db
+    assert_hint(check("batchnorm_backward", fn), "dgamma", "ddof=1")
+
+
 @pytest.mark.parametrize("kind, words", [("constant_stats", ["constants"]),
                                          ("dgamma_no_xhat", ["xhat"]),
                                          ("dbeta_mean", ["sum over the batch"])])
@@ -172,6 +196,20 @@ def _adam_wrong(kind):
         with np.errstate(all="ignore"):
             return param - lr * m_hat / (np.sqrt(v_hat) + eps), m2, v2
     return fn
+
+
+def test_adam_no_correction_hint_says_too_large():
+    result = check("adam_step", _adam_wrong("no_corr"))
+    assert_hint(result, "too large", "3.16")
+    assert "too small" not in result.message.replace("not too small", "")
+
+
+def test_adam_no_correction_first_step_is_about_3x_too_large():
+    # the number the hint quotes: at t=1, m / sqrt(v) = 0.1 g / sqrt(0.001 g**2)
+    g = np.array([0.7, -2.0])
+    p, m, v = _adam_wrong("no_corr")(np.zeros(2), g, 0 * g, 0 * g, 1, 1.0, 0.9, 0.999, 0.0)
+    assert np.allclose(np.abs(p), 0.1 / np.sqrt(0.001))
+    assert np.isclose(0.1 / np.sqrt(0.001), 3.16, atol=0.01)
 
 
 @pytest.mark.parametrize("kind, words", [("no_corr", ["bias correction"]),
@@ -265,6 +303,10 @@ def test_ae_stub():
     (lambda W, b, V, c, X: np.sum((sigmoid(sigmoid(X @ W + b) @ V + c) - X) ** 2) / (2 * len(X)),
      ["linear"]),
     (lambda W, b, V, c, X: np.sum((sigmoid(X @ W) @ V + c - X) ** 2) / (2 * len(X)), ["bias"]),
+    (lambda W, b, V, c, X: np.mean((sigmoid(X @ W + b) @ V + c - X) ** 2),
+     ["np.mean", "summed squared error"]),
+    (lambda W, b, V, c, X: np.sum((np.tanh(X @ W + b) @ V + c - X) ** 2) / (2 * len(X)),
+     ["sigmoid", "not tanh"]),
 ])
 def test_ae_wrong_answers(fn, words):
     assert_hint(check("autoencoder_loss", fn), *words)
