@@ -323,3 +323,67 @@ def test_he_variance_z_score_is_calibrated():
 
 def test_he_init_not_a_function():
     assert_hint(check("he_init", 0.5), "expected a function")
+
+
+# ---------------------------------------------------------------- fold_standardization
+def fold_solution(W, b, mean, std):
+    return W / std[:, None], b - (mean / std) @ W
+
+
+def fold_other(W, b, mean, std):
+    W2 = np.diag(1 / std) @ W
+    return W2, b - mean @ W2
+
+
+def fold_loop(W, b, mean, std):
+    W2, b2 = W.copy(), b.copy()
+    for d in range(W.shape[0]):
+        W2[d] = W[d] / std[d]
+        b2 = b2 - mean[d] * W2[d]
+    return W2, b2
+
+
+@pytest.mark.parametrize("fn", [fold_solution, fold_other, fold_loop])
+def test_fold_right_answers(fn):
+    result = check("fold_standardization", fn)
+    assert result.passed, result.message
+    assert result.points == 2
+
+
+def test_fold_stub():
+    assert "Not done yet" in check("fold_standardization", stub).message
+
+
+def test_fold_solution_matches_the_package():
+    # the same folding pretrain_autoencoders does: raw code in, same pre-activation out
+    rng = np.random.default_rng(0)
+    h, W, b = rng.uniform(size=(20, 5)), rng.normal(size=(5, 3)), rng.normal(size=3)
+    mean, std = h.mean(axis=0), h.std(axis=0)
+    Wf, bf = fold_solution(W, b, mean, std)
+    assert np.allclose(h @ Wf + bf, ((h - mean) / std) @ W + b)
+
+
+def fold_mutating(W, b, mean, std):
+    W /= std[:, None]
+    return W, b - mean @ W
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda W, b, m, s: (W * s[:, None], b - (m * s) @ W), ["divides by std"]),
+    (lambda W, b, m, s: (W / s[:, None], b - m @ W), ["divided by std as well"]),
+    (lambda W, b, m, s: (W / s[:, None], b + (m / s) @ W), ["sign"]),
+    (lambda W, b, m, s: (W / s[:, None], b), ["into the bias"]),
+    (lambda W, b, m, s: (W, b - (m / s) @ W), ["absorb"]),
+    (lambda W, b, m, s: (W / s, b - (m / s) @ W), []),      # wrong axis: error or hint
+    (lambda W, b, m, s: W / s[:, None], ["two arrays"]),
+    (fold_mutating, ["in place"]),
+])
+def test_fold_wrong_answers(fn, words):
+    assert_hint(check("fold_standardization", fn), *words)
+
+
+def test_fold_wrong_axis_hint_when_square():
+    result = check("fold_standardization",
+                   lambda W, b, m, s: (W / s[None, :], b - (m / s) @ W) if W.shape[0] == W.shape[1]
+                   else (W / s[:, None], b - (m / s) @ W))
+    assert_hint(result, "rows, not the columns")

@@ -1,5 +1,5 @@
 """Checkers for lessons 5-7: He initialization, batch-norm backward, an Adam step, clipping by
-norm, and one level's autoencoder loss."""
+norm, one level's autoencoder loss, and folding the standardization into an encoder."""
 import numpy as np
 
 from .. import layers
@@ -366,3 +366,53 @@ def _check_autoencoder_loss(fn):
                 raise Incorrect(msg + " Hint: " + hint)
         raise Incorrect(msg)
     return "Correct: encode with the sigmoid, decode linearly, half the mean squared error."
+
+
+# ---------------------------------------------------------------- lesson 7: fold_standardization
+def _fold_cases():
+    rng = np.random.default_rng(17)
+    cases = []
+    for d, h in [(3, 2), (4, 4), (6, 3), (1, 5)]:
+        cases.append((rng.normal(0, 0.8, (d, h)), rng.normal(0, 0.3, h),
+                      rng.normal(0.5, 0.3, d), rng.uniform(0.05, 0.4, d)))
+    return cases
+
+
+@exercise("fold_standardization", points=2, title="Fold the standardization into the encoder")
+def _check_fold_standardization(fn):
+    for W, b, mean, std in _fold_cases():
+        inputs = f"W {W.shape}, b {b.shape}, mean {mean.shape}, std {std.shape}"
+        got = call(fn, W, b, mean, std, name="fold_standardization", inputs=inputs)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Incorrect(f"fold_standardization({inputs}) returned {describe(got)}; return "
+                            "two arrays: (W_folded, b_folded).")
+        ref = (W / std[:, None], b - (mean / std) @ W)
+        wrongs = {
+            "W_folded": [(W * std[:, None], "standardizing divides by std, it does not "
+                                            "multiply."),
+                         (W / std[None, :] if W.shape[0] == W.shape[1] else None,
+                          "input feature d is divided by std[d], and feature d multiplies row d "
+                          "of W: scale the rows, not the columns."),
+                         (W, "W must absorb the division by std too, not only b the mean.")],
+            "b_folded": [(b - mean @ W, "the mean is divided by std as well: the standardized "
+                                        "input is (h - mean) / std."),
+                         (b + (mean / std) @ W, "check the sign: the mean is subtracted."),
+                         (b, "the centring (- mean) shifts every pre-activation by the same "
+                             "amount: it moves into the bias.")],
+        }
+        for name, value, r in zip(("W_folded", "b_folded"), got, ref):
+            value = as_numbers(value, "", "",
+                               call_text=f"{name} from fold_standardization({inputs})")
+            if value.shape == r.shape and close(value, r, rtol=1e-8, atol=1e-12):
+                continue
+            if value.shape != r.shape:
+                raise Incorrect(f"For {inputs}: {name} has shape {value.shape}; expected "
+                                f"{r.shape} (the folded layer has the same shapes as W and b).")
+            msg = f"For {inputs}: {name} expected {describe(r)}, got {describe(value)}."
+            for wrong, hint in wrongs[name]:
+                if wrong is not None and close(value, wrong, rtol=1e-8, atol=1e-12):
+                    raise Incorrect(msg + " Hint: " + hint)
+            raise Incorrect(msg + " Hint: write ((h - mean) / std) @ W + b as h @ (...) + (...) "
+                                  "and read off the two brackets.")
+    return ("Correct: h @ W_folded + b_folded equals ((h - mean) / std) @ W + b, so the stacked "
+            "layer takes the raw code below it.")
