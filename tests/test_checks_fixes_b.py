@@ -125,6 +125,30 @@ def _bn_wrong(kind):
     return fn
 
 
+def bn_backward_ddof1(dout, cache):
+    # the closed form, but with the unbiased (N-1) variance everywhere
+    x, gamma, eps = cache
+    n = x.shape[0]
+    inv_std = 1.0 / np.sqrt(x.var(axis=0, ddof=1) + eps)
+    xhat = (x - x.mean(axis=0)) * inv_std
+    dxhat = dout * gamma
+    dx = inv_std / n * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def test_batchnorm_unbiased_variance_hint():
+    assert_hint(check("batchnorm_backward", bn_backward_ddof1), "ddof=1", "divides by N")
+
+
+def test_batchnorm_unbiased_variance_only_in_dgamma():
+    def fn(dout, cache):
+        x, gamma, eps = cache
+        dx, _, db = bn_backward_package(dout, cache)
+        xhat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0, ddof=1) + eps)
+        return dx, (dout * xhat).sum(axis=0), db
+    assert_hint(check("batchnorm_backward", fn), "dgamma", "ddof=1")
+
+
 @pytest.mark.parametrize("kind, words", [("constant_stats", ["constants"]),
                                          ("dgamma_no_xhat", ["xhat"]),
                                          ("dbeta_mean", ["sum over the batch"])])
@@ -181,6 +205,20 @@ def _adam_wrong(kind):
         with np.errstate(all="ignore"):
             return param - lr * m_hat / (np.sqrt(v_hat) + eps), m2, v2
     return fn
+
+
+def test_adam_no_correction_hint_says_too_large():
+    result = check("adam_step", _adam_wrong("no_corr"))
+    assert_hint(result, "too large", "3.16")
+    assert "too small" not in result.message.replace("not too small", "")
+
+
+def test_adam_no_correction_first_step_is_about_3x_too_large():
+    # the number the hint quotes: at t=1, m / sqrt(v) = 0.1 g / sqrt(0.001 g**2)
+    g = np.array([0.7, -2.0])
+    p, m, v = _adam_wrong("no_corr")(np.zeros(2), g, 0 * g, 0 * g, 1, 1.0, 0.9, 0.999, 0.0)
+    assert np.allclose(np.abs(p), 0.1 / np.sqrt(0.001))
+    assert np.isclose(0.1 / np.sqrt(0.001), 3.16, atol=0.01)
 
 
 @pytest.mark.parametrize("kind, words", [("no_corr", ["bias correction"]),
@@ -274,6 +312,10 @@ def test_ae_stub():
     (lambda W, b, V, c, X: np.sum((sigmoid(sigmoid(X @ W + b) @ V + c) - X) ** 2) / (2 * len(X)),
      ["linear"]),
     (lambda W, b, V, c, X: np.sum((sigmoid(X @ W) @ V + c - X) ** 2) / (2 * len(X)), ["bias"]),
+    (lambda W, b, V, c, X: np.mean((sigmoid(X @ W + b) @ V + c - X) ** 2),
+     ["np.mean", "summed squared error"]),
+    (lambda W, b, V, c, X: np.sum((np.tanh(X @ W + b) @ V + c - X) ** 2) / (2 * len(X)),
+     ["sigmoid", "not tanh"]),
 ])
 def test_ae_wrong_answers(fn, words):
     assert_hint(check("autoencoder_loss", fn), *words)
@@ -290,3 +332,67 @@ def test_he_variance_z_score_is_calibrated():
 
 def test_he_init_not_a_function():
     assert_hint(check("he_init", 0.5), "expected a function")
+
+
+# ---------------------------------------------------------------- fold_standardization
+def fold_solution(W, b, mean, std):
+    return W / std[:, None], b - (mean / std) @ W
+
+
+def fold_other(W, b, mean, std):
+    W2 = np.diag(1 / std) @ W
+    return W2, b - mean @ W2
+
+
+def fold_loop(W, b, mean, std):
+    W2, b2 = W.copy(), b.copy()
+    for d in range(W.shape[0]):
+        W2[d] = W[d] / std[d]
+        b2 = b2 - mean[d] * W2[d]
+    return W2, b2
+
+
+@pytest.mark.parametrize("fn", [fold_solution, fold_other, fold_loop])
+def test_fold_right_answers(fn):
+    result = check("fold_standardization", fn)
+    assert result.passed, result.message
+    assert result.points == 2
+
+
+def test_fold_stub():
+    assert "Not done yet" in check("fold_standardization", stub).message
+
+
+def test_fold_solution_matches_the_package():
+    # the same folding pretrain_autoencoders does: raw code in, same pre-activation out
+    rng = np.random.default_rng(0)
+    h, W, b = rng.uniform(size=(20, 5)), rng.normal(size=(5, 3)), rng.normal(size=3)
+    mean, std = h.mean(axis=0), h.std(axis=0)
+    Wf, bf = fold_solution(W, b, mean, std)
+    assert np.allclose(h @ Wf + bf, ((h - mean) / std) @ W + b)
+
+
+def fold_mutating(W, b, mean, std):
+    W /= std[:, None]
+    return W, b - mean @ W
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda W, b, m, s: (W * s[:, None], b - (m * s) @ W), ["divides by std"]),
+    (lambda W, b, m, s: (W / s[:, None], b - m @ W), ["divided by std as well"]),
+    (lambda W, b, m, s: (W / s[:, None], b + (m / s) @ W), ["sign"]),
+    (lambda W, b, m, s: (W / s[:, None], b), ["into the bias"]),
+    (lambda W, b, m, s: (W, b - (m / s) @ W), ["absorb"]),
+    (lambda W, b, m, s: (W / s, b - (m / s) @ W), []),      # wrong axis: error or hint
+    (lambda W, b, m, s: W / s[:, None], ["two arrays"]),
+    (fold_mutating, ["in place"]),
+])
+def test_fold_wrong_answers(fn, words):
+    assert_hint(check("fold_standardization", fn), *words)
+
+
+def test_fold_wrong_axis_hint_when_square():
+    result = check("fold_standardization",
+                   lambda W, b, m, s: (W / s[None, :], b - (m / s) @ W) if W.shape[0] == W.shape[1]
+                   else (W / s[:, None], b - (m / s) @ W))
+    assert_hint(result, "rows, not the columns")

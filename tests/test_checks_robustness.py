@@ -149,6 +149,17 @@ case("sigmoid_prime", sp(np.array([0.0])), False, "Expected a function",
      label="called the function instead of passing it")
 
 
+# ---------------------------------------------------------------- fold_standardization
+case("fold_standardization", lambda W, b, m, s: (W / s[:, None], b - (m / s) @ W), True,
+     "Correct", label="rows scaled")
+case("fold_standardization", lambda W, b, m, s: [(W.T / s).T.tolist(), list(b - (m / s) @ W)],
+     True, "Correct", label="nested lists")
+case("fold_standardization", lambda W, b, m, s: (W / s[:, None], b), False, "into the bias",
+     label="bias not shifted")
+case("fold_standardization", stub, False, "Not done yet")
+case("fold_standardization", returns_none_silently, False, "returned None")
+
+
 # ---------------------------------------------------------------- sigmoid_prime
 def textbook(z):
     return np.exp(-z) / (1 + np.exp(-z)) ** 2

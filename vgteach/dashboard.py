@@ -151,7 +151,9 @@ def plot_dashboard(result, ax=None):
     axes[1].set(xlabel="layer l (1 = next to the input)", ylabel=r"$\|\delta_l\|$ (log)",
                 title="Gradient size per layer")
     axes[1].legend(fontsize="small")
-    axes[2].bar(np.arange(1, result.saturation.size + 1), result.saturation, color="C3")
+    bars = axes[2].bar(np.arange(1, result.saturation.size + 1), result.saturation, color="C3")
+    # label every bar, so an all-0% panel reads as "none saturated" rather than "empty"
+    axes[2].bar_label(bars, labels=[f"{v:.0f}%" for v in result.saturation], fontsize=7)
     axes[2].set(xlabel="hidden layer", ylabel="% units with slope < 10% of peak", ylim=(0, 100),
                 title="Saturation at the end")
     axes[0].figure.suptitle(
@@ -171,7 +173,7 @@ def explore_dashboard():
                                 layout=widgets.Layout(width="220px"))
 
     controls = {
-        "depth": widgets.IntSlider(value=6, min=1, max=20, step=1, description="hidden layers",
+        "depth": widgets.IntSlider(value=8, min=1, max=20, step=1, description="hidden layers",
                                    continuous_update=False,
                                    style={"description_width": "initial"}),
         "activation": dropdown(["sigmoid", "tanh", "relu", "leaky_relu"], "sigmoid",

@@ -1,5 +1,5 @@
 """Checkers for lessons 5-7: He initialization, batch-norm backward, an Adam step, clipping by
-norm, and one level's autoencoder loss."""
+norm, one level's autoencoder loss, and folding the standardization into an encoder."""
 import numpy as np
 
 from .. import layers
@@ -121,6 +121,20 @@ def _bn_reference(dout, x, gamma, eps):
     return layers.batchnorm_backward(dout, cache)
 
 
+DDOF_HINT = ("that uses the N-1 (unbiased) variance, x.var(axis=0, ddof=1). The forward pass "
+             "divides by N (x.var(axis=0)), and the backward pass must differentiate the same "
+             "function.")
+
+
+def _bn_dx(dout, x, gamma, eps, ddof=0):
+    """dx of the closed form, with xhat and 1/std computed from the variance with ``ddof``."""
+    n = x.shape[0]
+    inv_std = 1.0 / np.sqrt(x.var(axis=0, ddof=ddof) + eps)
+    xhat = (x - x.mean(axis=0)) * inv_std
+    dxhat = dout * gamma
+    return inv_std / n * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+
+
 @exercise("batchnorm_backward", points=3, title="Batch norm's backward pass")
 def _check_batchnorm_backward(fn):
     for dout, x, gamma, eps in _bn_cases():
@@ -142,12 +156,15 @@ def _check_batchnorm_backward(fn):
                     .mean(axis=0), "gamma is missing from dx: dL/dxhat = dout * gamma."),
                    (dout * gamma * inv_std - (dout * gamma * inv_std).mean(axis=0),
                     "the path through the variance is missing (only the mean's path is there)."),
+                   (_bn_dx(dout, x, gamma, eps, ddof=1), DDOF_HINT),
                    ],
             "dgamma": [(dout.sum(axis=0), "dgamma multiplies xhat in the forward pass, so each "
                                           "term needs xhat."),
                        ((dout * x).sum(axis=0), "use the normalized xhat, not the raw x."),
                        ((dout * xhat).mean(axis=0), "sum over the batch, not the mean: the loss "
-                                                    "already contains any 1/N.")],
+                                                    "already contains any 1/N."),
+                       ((dout * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0, ddof=1) + eps))
+                        .sum(axis=0), DDOF_HINT)],
             "dbeta": [(dout.mean(axis=0), "sum over the batch, not the mean."),
                       (dout, "reduce over the batch axis: dbeta has shape (D,).")],
         }
@@ -192,7 +209,9 @@ def _adam_ref(param, grad, m, v, t, lr, beta1, beta2, eps, variant=None):
 
 ADAM_HINTS = {
     "no_correction": "without the bias correction (dividing m and v by 1 - beta**t) the first "
-                     "steps are far too small, because m and v start at zero.",
+                     "steps are too large, not too small: m and v start at zero, so at t=1 "
+                     "m = 0.1 g but v = 0.001 g**2, and m / sqrt(v) = 0.1 / sqrt(0.001) = 3.16 "
+                     "instead of 1 (Kingma & Ba, section 3).",
     "t_minus_1": "t here is the number of this step, 1 for the first one: use beta**t.",
     "t_plus_1": "t is already the number of this step (1 for the first): use beta**t.",
     "sqrt_eps": "eps goes outside the square root, added to sqrt(v_hat); inside it changes the "
@@ -328,6 +347,11 @@ def _check_autoencoder_loss(fn):
         wrongs = [
             (np.mean((R - X) ** 2) / 2, "average over the N examples but sum over the features: "
                                         "divide by 2N, not by the number of entries."),
+            (np.mean((R - X) ** 2), "np.mean averages over all N*D entries. The loss is the mean "
+                                    "over examples of the summed squared error, halved: "
+                                    "sum((R - X)**2) / (2N)."),
+            (np.sum((np.tanh(X @ W + b) @ V + c - X) ** 2) / (2 * n),
+             "the encoder is the sigmoid, 1 / (1 + exp(-z)), not tanh."),
             (np.sum((R - X) ** 2) / n, "the loss has a factor 1/2 (sum((R - X)**2) / (2N))."),
             (np.sum((_sig(h @ V + c) - X) ** 2) / (2 * n), "the decoder is linear: R = h @ V + c "
                                                           "with no sigmoid."),
@@ -342,3 +366,53 @@ def _check_autoencoder_loss(fn):
                 raise Incorrect(msg + " Hint: " + hint)
         raise Incorrect(msg)
     return "Correct: encode with the sigmoid, decode linearly, half the mean squared error."
+
+
+# ---------------------------------------------------------------- lesson 7: fold_standardization
+def _fold_cases():
+    rng = np.random.default_rng(17)
+    cases = []
+    for d, h in [(3, 2), (4, 4), (6, 3), (1, 5)]:
+        cases.append((rng.normal(0, 0.8, (d, h)), rng.normal(0, 0.3, h),
+                      rng.normal(0.5, 0.3, d), rng.uniform(0.05, 0.4, d)))
+    return cases
+
+
+@exercise("fold_standardization", points=2, title="Fold the standardization into the encoder")
+def _check_fold_standardization(fn):
+    for W, b, mean, std in _fold_cases():
+        inputs = f"W {W.shape}, b {b.shape}, mean {mean.shape}, std {std.shape}"
+        got = call(fn, W, b, mean, std, name="fold_standardization", inputs=inputs)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Incorrect(f"fold_standardization({inputs}) returned {describe(got)}; return "
+                            "two arrays: (W_folded, b_folded).")
+        ref = (W / std[:, None], b - (mean / std) @ W)
+        wrongs = {
+            "W_folded": [(W * std[:, None], "standardizing divides by std, it does not "
+                                            "multiply."),
+                         (W / std[None, :] if W.shape[0] == W.shape[1] else None,
+                          "input feature d is divided by std[d], and feature d multiplies row d "
+                          "of W: scale the rows, not the columns."),
+                         (W, "W must absorb the division by std too, not only b the mean.")],
+            "b_folded": [(b - mean @ W, "the mean is divided by std as well: the standardized "
+                                        "input is (h - mean) / std."),
+                         (b + (mean / std) @ W, "check the sign: the mean is subtracted."),
+                         (b, "the centring (- mean) shifts every pre-activation by the same "
+                             "amount: it moves into the bias.")],
+        }
+        for name, value, r in zip(("W_folded", "b_folded"), got, ref):
+            value = as_numbers(value, "", "",
+                               call_text=f"{name} from fold_standardization({inputs})")
+            if value.shape == r.shape and close(value, r, rtol=1e-8, atol=1e-12):
+                continue
+            if value.shape != r.shape:
+                raise Incorrect(f"For {inputs}: {name} has shape {value.shape}; expected "
+                                f"{r.shape} (the folded layer has the same shapes as W and b).")
+            msg = f"For {inputs}: {name} expected {describe(r)}, got {describe(value)}."
+            for wrong, hint in wrongs[name]:
+                if wrong is not None and close(value, wrong, rtol=1e-8, atol=1e-12):
+                    raise Incorrect(msg + " Hint: " + hint)
+            raise Incorrect(msg + " Hint: write ((h - mean) / std) @ W + b as h @ (...) + (...) "
+                                  "and read off the two brackets.")
+    return ("Correct: h @ W_folded + b_folded equals ((h - mean) / std) @ W + b, so the stacked "
+            "layer takes the raw code below it.")
