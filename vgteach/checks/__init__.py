@@ -12,10 +12,11 @@ Examples
 """
 import sys
 
-from . import basics, core  # noqa: F401  (basics registers lessons 1-2)
-from . import fixes_a  # noqa: F401  (registers lessons 3-4)
-from . import fixes_b  # noqa: F401  (registers lessons 5-7)
-from . import memory  # noqa: F401  (registers lessons 8-9)
+from . import core  # noqa: F401
+from . import chain_rule  # noqa: F401  (registers lessons 1-2: slopes, the chain-rule product)
+from . import diagnosis  # noqa: F401  (lessons 3-4: layer speeds, saturation, ReLU, dead units)
+from . import remedies  # noqa: F401  (lessons 5-7: init, batch norm, Adam, clipping, pretraining)
+from . import architectures  # noqa: F401  (lessons 8-9: LSTM gating, residual blocks)
 from .core import EXERCISES, CheckResult, check, grade
 
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]

@@ -323,7 +323,7 @@ def test_ae_wrong_answers(fn, words):
 
 def test_he_variance_z_score_is_calibrated():
     # for correct draws the z-score behaves like a standard normal, so |z| < 6 essentially always
-    from vgteach.checks.fixes_b import Z_LIMIT, _variance_z
+    from vgteach.checks.remedies import Z_LIMIT, _variance_z
     zs = np.array([_variance_z(he_normal(30, 30, np.random.default_rng(s)), 2 / 30)
                    for s in range(400)])
     assert 0.8 < zs.std() < 1.2 and abs(zs.mean()) < 0.2
