@@ -112,13 +112,15 @@ def measure_all(n_values=6):
 def measure_in_kernel(n_values=6, cwd=".", timeout=600):
     """Run ``measure_all`` inside a fresh Jupyter kernel (real inline PNG rendering)."""
     import nbformat
+    import subprocess
+
     from nbclient import NotebookClient
     code = ("import json, bench.explorers as _b\n"
             f"print('RESULT', json.dumps(_b.measure_all(n_values={int(n_values)})))")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code)]
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+                   resources={"metadata": {"path": str(cwd)}}).execute(stderr=subprocess.DEVNULL)
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs
                    if o.get("output_type") == "stream")
     line = next(ln for ln in text.splitlines() if ln.startswith("RESULT "))
