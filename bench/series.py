@@ -7,11 +7,10 @@ slows both alike. Every notebook gets one extra cell at the end that reads the k
 resident memory (``VmHWM`` in /proc/self/status), so memory is measured in the kernel itself.
 """
 import pathlib
+import subprocess
 import time
 
 import nbformat
-import subprocess
-
 from nbclient import NotebookClient
 
 FOLDERS = ("notebooks", "solutions", "exercises")
