@@ -171,15 +171,22 @@ class MLP:
                 break
             bn_cache = None
             if self.norm == "batch":
-                use_batch = train or not self.running[l]
-                u, bn_cache = layers.batchnorm_forward(
-                    u, self.gammas[l], self.betas[l], running=self.running[l] if train else
-                    (None if use_batch else self.running[l]), train=use_batch)
+                u, bn_cache = self._batchnorm(l, u, train)
             zs.append(u)
             h = f(u)
             caches.append((aff_cache, bn_cache, h))
             a.append(a[-1] + h if self.skips(l) else h)
         return Trace(a=a, z=zs, output=zs[-1]), caches
+
+    def _batchnorm(self, l, u, train):
+        """Batch norm of hidden layer ``l``: training uses the batch's statistics and updates
+        the running ones; inference uses the running ones once training has produced them."""
+        gamma, beta, running = self.gammas[l], self.betas[l], self.running[l]
+        if train:
+            return layers.batchnorm_forward(u, gamma, beta, running=running)
+        if running:
+            return layers.batchnorm_forward(u, gamma, beta, running=running, train=False)
+        return layers.batchnorm_forward(u, gamma, beta)  # never trained: nothing to reuse
 
     def forward(self, X):
         """Network output ``z[L-1]`` for inputs ``X`` (N, sizes[0]) -> (N, sizes[-1]).
