@@ -1,7 +1,7 @@
 """Explorer latency: one update (compute + redraw into the output) over a sweep of controls.
 
-Explorers are discovered, not listed: every ``explore_*`` function in ``vgteach.widgets`` and in
-any ``vgteach`` module whose name contains ``widgets`` or ``dashboard``. Setting a control's value
+Explorers come from ``vgteach.explorers.EXPLORERS``, the package's one list of them. Setting a
+control's value
 triggers ``Explorer._update`` synchronously, so the time of the assignment is the update's time.
 Beside it: a bare matplotlib redraw of a figure of the same size (create, plot one line, render
 to PNG as the inline backend does), the cost no explorer can go below.
@@ -9,29 +9,17 @@ to PNG as the inline backend does), the cost no explorer can go below.
 Run inside a Jupyter kernel (``measure_in_kernel``) the figure really is rendered to PNG and
 sent to the output widget, as a learner sees it; in a plain process ``display`` only prints.
 """
-import importlib
-import inspect
 import io
 import json
-import pkgutil
 import time
 
 import numpy as np
 
 
 def discover():
-    """``{"module.explore_x": function}`` for every explorer in the package."""
-    import vgteach
-    names = {"vgteach.widgets"} | {
-        f"vgteach.{m.name}" for m in pkgutil.iter_modules(vgteach.__path__)
-        if "widgets" in m.name or "dashboard" in m.name}
-    found = {}
-    for name in sorted(names):
-        module = importlib.import_module(name)
-        for attr, fn in inspect.getmembers(module, inspect.isfunction):
-            if attr.startswith("explore_") and fn.__module__ == module.__name__:
-                found[f"{name.split('.')[-1]}.{attr}"] = fn
-    return found
+    """``{"explore_x": function}`` for every explorer in ``vgteach.explorers.EXPLORERS``."""
+    from vgteach.explorers import EXPLORERS
+    return {f"explore_{name}": make for name, make in EXPLORERS.items()}
 
 
 def sweep_values(control, n):

@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 
 from bench import engine, explorers, machine, report, series
-from vgteach import widgets
+from vgteach import explorers as vg_explorers
 
 
 def test_machine_description_names_the_stack():
@@ -43,8 +43,8 @@ def test_scaling_rows():
 
 def test_explorers_are_discovered_and_measured():
     found = explorers.discover()
-    assert "widgets.explore_depth" in found and "widgets.explore_activation" in found
-    explorer = widgets.Explorer({"k": ipywidgets.IntSlider(value=0, min=0, max=1)},
+    assert set(found) == {f"explore_{k}" for k in vg_explorers.EXPLORERS}
+    explorer = vg_explorers.Explorer({"k": ipywidgets.IntSlider(value=0, min=0, max=1)},
                                 lambda k: k, lambda result, ax: ax)
     result = explorers._silence(lambda: explorers.measure(explorer, n_values=2))
     assert result["n"] == 1 and explorer.n_updates >= 2
@@ -77,9 +77,9 @@ def test_report_formats_every_section():
         "lstm": {"missing": "no module"},
         "scaling": [{"sweep": "MLP depth", "param": "depth", "value": 1, "ms": 1.0,
                      "ms_per_unit": 1.0}],
-        "explorers": {"widgets.explore_x": {"n": 1, "median_ms": 1.0, "worst_ms": 1.0,
+        "explorers": {"explore_x": {"n": 1, "median_ms": 1.0, "worst_ms": 1.0,
                                             "worst_at": "k=1", "bare_median_ms": 1.0},
-                      "widgets.explore_y": {"error": "ValueError: boom"}},
+                      "explore_y": {"error": "ValueError: boom"}},
         "series": series.series_vs_floor([]),
     }
     text = report.markdown(results)

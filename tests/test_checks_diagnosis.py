@@ -46,17 +46,23 @@ def test_layer_speeds_stub():
 
 def saturation_solution(a, activation):
     if activation == "tanh":
-        return np.mean(np.abs(a) > 0.97)
+        return np.mean(1 - a**2 < 0.1)
     if activation == "sigmoid":
-        return np.mean((a < 0.03) | (a > 0.97))
+        return np.mean(a * (1 - a) < 0.025)
     return np.mean(a == 0)
 
 
 def saturation_other(a, activation):
     a = np.asarray(a).ravel()
-    rules = {"tanh": lambda v: abs(v) > 0.97, "sigmoid": lambda v: min(v, 1 - v) < 0.03,
+    limit = {"tanh": np.sqrt(0.9), "sigmoid": (1 + np.sqrt(0.9)) / 2}   # the slope's 10% points
+    rules = {"tanh": lambda v: abs(v) > limit["tanh"],
+             "sigmoid": lambda v: max(v, 1 - v) > limit["sigmoid"],
              "relu": lambda v: v <= 0}
     return sum(rules[activation](v) for v in a) / len(a)
+
+
+def _one_side(a, act):
+    return np.mean((a > 0.5) & (1 - a**2 < 0.1 if act == "tanh" else a * (1 - a) < 0.025))
 
 
 @pytest.mark.parametrize("answer", [saturation_solution, saturation_other])
@@ -67,17 +73,16 @@ def test_saturation_right_answers(answer):
 
 @pytest.mark.parametrize("answer, hint", [
     (lambda a, act: 100 * saturation_solution(a, act), "percentage"),
-    (lambda a, act: np.sum(np.abs(a) > 0.97) if act == "tanh" else
-     np.sum((a < 0.03) | (a > 0.97)) if act == "sigmoid" else np.sum(a == 0), "number of"),
-    (lambda a, act: np.mean(a > 0.97) if act != "relu" else np.mean(a == 0), "both sides"),
-    (lambda a, act: np.mean(np.abs(a) > 0.97) if act != "relu" else np.mean(a == 0),
+    (lambda a, act: saturation_solution(a, act) * np.size(a), "number of"),
+    (lambda a, act: _one_side(a, act) if act != "relu" else np.mean(a == 0), "both sides"),
+    (lambda a, act: np.mean(1 - a**2 < 0.1) if act != "relu" else np.mean(a == 0),
      "near 0, not near -1"),
     (lambda a, act: np.mean(a < 0) if act == "relu" else saturation_solution(a, act),
      "never negative"),
     (lambda a, act: np.mean(np.all(a == 0, axis=0)) if act == "relu"
      else saturation_solution(a, act), "dead units"),
     (lambda a, act: np.mean(np.abs(a) > 0.9) if act == "tanh" else saturation_solution(a, act),
-     "thresholds"),
+     "10% of the activation's peak slope"),
     (lambda a, act: (np.abs(a) > 0.97).mean(axis=0), "one number"),
 ])
 def test_saturation_wrong_answers(answer, hint):

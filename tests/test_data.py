@@ -100,3 +100,70 @@ def test_circles_radii_and_spirals_symmetry():
     r = np.hypot(X[:, 0], X[:, 1])
     assert r.max() <= 1.0 + 1e-12 and r.min() > 0.0
 
+
+def test_adding_problem_shapes_and_values():
+    X, y = data.adding_problem(500, 11, np.random.default_rng(0))
+    assert X.shape == (500, 11, 2) and y.shape == (500, 1)
+    values, markers = X[:, :, 0], X[:, :, 1]
+    assert np.all((values >= 0) & (values < 1))
+    assert set(np.unique(markers)) == {0.0, 1.0}
+
+
+def test_adding_problem_marks_one_step_in_each_half():
+    T = 11
+    X, y = data.adding_problem(2000, T, np.random.default_rng(1))
+    markers = X[:, :, 1]
+    np.testing.assert_array_equal(markers.sum(axis=1), 2.0)
+    np.testing.assert_array_equal(markers[:, :T // 2].sum(axis=1), 1.0)
+    np.testing.assert_array_equal(markers[:, T // 2:].sum(axis=1), 1.0)
+    # Every position of each half is used (the first mark can sit at 0, the second at T - 1).
+    positions = np.nonzero(markers)[1]
+    assert set(positions) == set(range(T))
+
+
+def test_adding_problem_target_is_the_sum_of_the_marked_values():
+    X, y = data.adding_problem(300, 8, np.random.default_rng(2))
+    expected = np.sum(X[:, :, 0] * X[:, :, 1], axis=1, keepdims=True)
+    np.testing.assert_array_equal(y, expected)
+
+
+def test_adding_problem_shortest_sequence():
+    X, y = data.adding_problem(5, 2, np.random.default_rng(3))
+    np.testing.assert_array_equal(X[:, :, 1], 1.0)
+    np.testing.assert_allclose(y[:, 0], X[:, :, 0].sum(axis=1), rtol=0, atol=0)
+
+
+def test_adding_problem_is_reproducible_and_uses_only_the_given_rng():
+    state = np.random.get_state()
+    a = data.adding_problem(20, 9, np.random.default_rng(7))
+    b = data.adding_problem(20, 9, np.random.default_rng(7))
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert np.array_equal(np.random.get_state()[1], state[1])
+
+
+@pytest.mark.parametrize("n, T", [(0, 10), (10, 1), (10, 2.5)])
+def test_adding_problem_rejects_bad_sizes(n, T):
+    with pytest.raises(ValueError, match="parameter of adding_problem must be an int"):
+        data.adding_problem(n, T, np.random.default_rng(0))
+
+
+def test_mean_baseline_is_half_the_variance_of_the_target():
+    y = np.array([[0.0], [2.0], [1.0], [1.0]])
+    assert data.mean_baseline_mse(y) == pytest.approx(0.5 * np.var(y), rel=1e-15)
+    assert data.mean_baseline_mse(y.ravel()) == data.mean_baseline_mse(y)
+
+
+def test_adding_problem_baseline_value():
+    # Var(u1 + u2) = 2 / 12 = 1/6 for independent U[0, 1); half of it is the baseline.
+    assert data.ADDING_BASELINE_MSE == pytest.approx(1 / 12, rel=1e-15)
+    _, y = data.adding_problem(200_000, 6, np.random.default_rng(4))
+    assert float(y.mean()) == pytest.approx(1.0, abs=0.005)
+    assert data.mean_baseline_mse(y) == pytest.approx(1 / 12, abs=0.001)
+
+
+def test_spirals_shapes_and_balance():
+    X, y = data.spirals(90, classes=3, rng=np.random.default_rng(0))
+    assert X.shape == (90, 2) and y.shape == (90,)
+    assert np.bincount(y).tolist() == [30, 30, 30]
+    assert np.abs(X).max() <= 1.0 + 1e-12

@@ -66,3 +66,10 @@ def test_softmax_is_stable_for_huge_scores():
     loss, d = layers.softmax_cross_entropy(scores, np.array([0, 1]))
     assert np.isfinite(loss) and loss == pytest.approx(0.0) and np.all(np.isfinite(d))
     np.testing.assert_allclose(layers.softmax(scores).sum(axis=1), 1.0)
+
+
+def test_mse_uses_the_package_convention():
+    pred = np.array([[0.5], [2.0], [1.0]])
+    y = np.array([[0.0], [1.0], [1.0]])
+    assert layers.mse(pred, y) == pytest.approx((0.25 + 1.0) / (2 * 3), rel=1e-15)
+    assert layers.mse(pred, y) == layers.mse_loss(pred, y)[0]

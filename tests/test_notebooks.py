@@ -139,3 +139,20 @@ def test_generator_stubs_solutions_and_hides_tests():
                                    "    raise NotImplementedError()\n")
     assert out.cells[1].source == "show()"
     assert "return z" in nb.cells[0].source  # the input notebook is untouched
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_ids(LESSONS))
+def test_lesson_takes_its_randomness_from_one_parameters_cell(path):
+    from _lessons import WITHOUT_PARAMETERS, parameters_index
+    nb = _read(path)
+    i = parameters_index(nb)
+    if path.stem in WITHOUT_PARAMETERS:
+        assert i is None, f"{path.stem} has a parameters cell: remove it from WITHOUT_PARAMETERS"
+        return
+    assert i is not None and i <= 4, "a code cell tagged 'parameters' near the top"
+    assert nb.cells[i].source.strip() == "seed = 0", "the parameters cell holds only `seed = 0`"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    code = "\n".join(c.source for j, c in enumerate(nb.cells) if c.cell_type == "code" and j != i)
+    assert "default_rng(0)" not in code and "seed=0" not in code.replace(" ", ""), \
+        "every rng derives from `seed`, none from a literal 0"

@@ -326,35 +326,3 @@ def test_init_rnn_and_init_lstm():
     np.testing.assert_array_equal(p["b"], np.r_[np.zeros(5), np.full(5, 2.0), np.zeros(10)])
     with pytest.raises(ValueError, match="The 'H' parameter of init_lstm must be an int"):
         rec.init_lstm(3, 0, rng)
-
-
-def test_gradient_through_time_matches_the_backward_pass():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(N, T, D))
-    p = rec.init_lstm(D, H, np.random.default_rng(1))
-    g = rec.gradient_through_time("lstm", T, H, np.random.default_rng(2), params=p, x=x)
-    h, cache = rec.lstm_forward(x, np.zeros((N, H)), p["Wx"], p["Wh"], p["b"])
-    # Redraw the same loss direction v the helper drew.
-    v = np.random.default_rng(2).normal(size=(N, H))
-    dh = np.zeros_like(h)
-    dh[:, -1] = v / np.linalg.norm(v)
-    *_, states = rec.lstm_backward(dh, cache, return_state_grads=True)
-    np.testing.assert_allclose(g.dh_norm, np.linalg.norm(states.dh, axis=(0, 2)), rtol=1e-14)
-    np.testing.assert_allclose(g.dc_norm, np.linalg.norm(states.dc, axis=(0, 2)), rtol=1e-14)
-    np.testing.assert_array_equal(g.steps_back, np.arange(T)[::-1])
-
-
-def test_gradient_through_time_shows_vanishing_and_the_carousel():
-    rng = np.random.default_rng(0)
-    rnn = rec.gradient_through_time("rnn", 60, 16, rng, scale=0.8)
-    lstm = rec.gradient_through_time("lstm", 60, 16, rng, forget_bias=5.0)
-    assert rnn.dh_norm.shape == lstm.dc_norm.shape == (60,)
-    assert rnn.dc_norm is None
-    assert rnn.dh_norm[-1] == pytest.approx(1.0, rel=1e-14)
-    assert rnn.dh_norm[0] < 0.8 ** 59          # every step back shrinks it by more than 0.8
-    assert lstm.dc_norm[0] > 0.1 * lstm.dc_norm[-1]   # f = sigmoid(5) ~ 0.993 keeps it alive
-
-
-def test_gradient_through_time_rejects_unknown_kind():
-    with pytest.raises(ValueError, match="The 'kind' parameter of gradient_through_time"):
-        rec.gradient_through_time("gru", 5, 3, np.random.default_rng(0))

@@ -17,7 +17,8 @@ import numpy as np
 __all__ = [
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
     "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "ACTIVATIONS",
-    "sigmoid_prime_from_output", "tanh_prime_from_output", "PRIME_FROM_OUTPUT",
+    "sigmoid_prime_from_output", "tanh_prime_from_output", "relu_prime_from_output",
+    "leaky_relu_prime_from_output", "linear_prime_from_output", "PRIME_FROM_OUTPUT",
 ]
 
 
@@ -81,6 +82,12 @@ def relu_prime(z):
     return (z > 0).astype(float)
 
 
+def relu_prime_from_output(a):
+    """Derivative of ReLU given its output ``a = relu(z)``: 1 where ``a > 0`` (exactly where
+    ``z > 0``), else 0."""
+    return (np.asarray(a, dtype=float) > 0).astype(float)
+
+
 def leaky_relu(z, alpha=0.01):
     """Leaky ReLU: ``z`` where ``z > 0``, else ``alpha * z``."""
     z = np.asarray(z, dtype=float)
@@ -91,6 +98,11 @@ def leaky_relu_prime(z, alpha=0.01):
     """Derivative of leaky ReLU: 1 where ``z > 0``, else ``alpha`` (never exactly 0)."""
     z = np.asarray(z, dtype=float)
     return np.where(z > 0, 1.0, alpha)
+
+
+def leaky_relu_prime_from_output(a, alpha=0.01):
+    """Derivative of leaky ReLU given its output: 1 where ``a > 0``, else ``alpha``."""
+    return np.where(np.asarray(a, dtype=float) > 0, 1.0, alpha)
 
 
 def linear(z):
@@ -112,12 +124,21 @@ ACTIVATIONS = {
     "linear": (linear, linear_prime),
 }
 
-#: name -> derivative as a function of the activation's *output*, for the activations where that
-#: is cheaper than from ``z``: backprop can reuse the forward pass's output instead of paying for
-#: another ``exp``/``tanh`` (in float64 these dominate a small network's run time).
+def linear_prime_from_output(a):
+    """Derivative of the identity given its output: ones."""
+    return np.ones_like(np.asarray(a, dtype=float))
+
+
+#: name -> derivative as a function of the activation's *output* ``a = f(z)``: backprop can
+#: reuse the forward pass's output instead of paying for another ``exp``/``tanh`` (in float64
+#: these dominate a small network's run time), and a layer's recorded outputs are enough to
+#: measure its slopes (``vgteach.measure.diagnostics``).
 PRIME_FROM_OUTPUT = {
     "sigmoid": sigmoid_prime_from_output,
     "tanh": tanh_prime_from_output,
+    "relu": relu_prime_from_output,
+    "leaky_relu": leaky_relu_prime_from_output,
+    "linear": linear_prime_from_output,
 }
 
 

@@ -115,6 +115,26 @@ def mse_loss(pred, y):
     return 0.5 * float(np.sum(diff * diff)) / n, diff / n
 
 
+def mse(pred, y):
+    """The value of ``mse_loss``: half mean squared error ``sum((pred - y)**2) / (2 N)``.
+
+    Parameters
+    ----------
+    pred : ndarray (N, M); y : ndarray (N, M) or (N,) when M = 1
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    1.25
+    """
+    return mse_loss(np.asarray(pred, dtype=float), y)[0]
+
+
 def softmax(scores):
     """Row-wise softmax of ``scores`` (N, C)."""
     # Subtracting the row max changes nothing mathematically and keeps exp from overflowing.

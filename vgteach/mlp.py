@@ -195,9 +195,13 @@ class MLP:
         """
         return self._forward(X, train=False)[0].output
 
-    def trace(self, X):
-        """Forward pass that keeps every ``a[l]`` and ``z[l]``; returns a ``Trace``."""
-        return self._forward(X, train=False)[0]
+    def trace(self, X, train=False):
+        """Forward pass that keeps every ``a[l]`` and ``z[l]``; returns a ``Trace``.
+
+        ``train=True`` runs it as a training step does: batch norm uses (and updates) the
+        batch's statistics.
+        """
+        return self._forward(X, train=train)[0]
 
     def predict(self, X):
         """Class predictions (argmax of the scores), ndarray (N,)."""

@@ -40,14 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import initializers
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_float, check_int
 from .activations import sigmoid
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
     "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward",
-    "lstm_gates", "init_rnn", "init_lstm", "gradient_through_time",
-    "RNNCache", "LSTMCache", "StateGrads", "TimeGradients",
+    "lstm_gates", "init_rnn", "init_lstm", "RNNCache", "LSTMCache", "StateGrads",
 ]
 
 
@@ -118,31 +117,6 @@ class StateGrads:
 
     dh: np.ndarray
     dc: np.ndarray = None
-
-
-@dataclass
-class TimeGradients:
-    """Per-step gradient norms from ``gradient_through_time``; index ``t`` is time step ``t``.
-
-    Attributes
-    ----------
-    kind : {"rnn", "lstm"}
-    dh_norm : ndarray (T,), ``||dL/dh_t||``, with ``dh_norm[-1] == 1``
-    dc_norm : ndarray (T,) or None, ``||dL/dc_t||``, the *total* cell gradient (LSTM only)
-    dc_cell_norm : ndarray (T,) or None, LSTM only: the part that came along the cell path alone,
-        ``||dc_{T-1} * f_{T-1} * ... * f_{t+1}||``; the rest reached ``c_t`` through
-        ``h_t -> Wh -> gates`` of later steps. Equals ``dc_norm`` at the last step.
-    """
-
-    kind: str
-    dh_norm: np.ndarray
-    dc_norm: np.ndarray = None
-    dc_cell_norm: np.ndarray = None
-
-    @property
-    def steps_back(self):
-        """Distance in time from the last step, ndarray (T,): ``T-1, ..., 1, 0``."""
-        return np.arange(len(self.dh_norm))[::-1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,72 +501,6 @@ def init_lstm(D, H, rng, forget_bias=1.0, scale=1.0):
     b = np.zeros(4 * H)
     b[H:2 * H] = forget_bias
     return {"Wx": initializers.lecun(D, 4 * H, rng), "Wh": Wh, "b": b}
-
-
-def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0,
-                          params=None, x=None):
-    """How the gradient of a loss on the *last* hidden state reaches earlier steps.
-
-    Runs ``kind`` over standard-normal inputs (or ``x``), sets a loss ``L = sum(v * h_{T-1})``
-    with ``v`` a random direction of norm 1, and backpropagates through time.
-
-    Parameters
-    ----------
-    kind : {"rnn", "lstm"}
-    T, H : int, sequence length and hidden width
-    rng : numpy.random.Generator, for the parameters, the inputs and ``v``
-    D, N : int, input width (taken from ``params`` when given) and batch size
-    scale : float, singular value of the recurrent weight blocks (see ``init_rnn``)
-    forget_bias : float, LSTM forget-gate bias (see ``init_lstm``)
-    params : dict or None, use these ``{"Wx", "Wh", "b"}`` instead of drawing new ones
-    x : ndarray (N, T, D) or None, use these inputs instead of drawing new ones
-
-    Returns
-    -------
-    TimeGradients
-        ``dh_norm[t] = ||dL/dh_t||`` (Frobenius norm over batch and units; 1 at the last step)
-        and, for the LSTM, ``dc_norm[t] = ||dL/dc_t||`` and the cell-path-only part
-        ``dc_cell_norm[t] = ||dL/dc_{T-1} * f_{T-1} * ... * f_{t+1}||``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> g = gradient_through_time("rnn", 50, 16, np.random.default_rng(0), scale=0.5)
-    >>> g.dh_norm.shape, float(g.dh_norm[-1]), bool(g.dh_norm[0] < 1e-10)
-    ((50,), 1.0, True)
-    """
-    check_choice(kind, "kind", "gradient_through_time", ("rnn", "lstm"))
-    T = check_int(T, "T", "gradient_through_time", low=1)
-    H = check_int(H, "H", "gradient_through_time", low=1)
-    if x is None:
-        D = params["Wx"].shape[0] if params is not None else D
-        D = check_int(D, "D", "gradient_through_time", low=1)
-        N = check_int(N, "N", "gradient_through_time", low=1)
-        x = rng.normal(size=(N, T, D))
-    else:
-        x = np.asarray(x, dtype=float)
-        N, T, D = x.shape
-    if params is None:
-        params = (init_rnn(D, H, rng, scale=scale) if kind == "rnn"
-                  else init_lstm(D, H, rng, forget_bias=forget_bias, scale=scale))
-    forward, backward = (rnn_forward, rnn_backward) if kind == "rnn" else (lstm_forward,
-                                                                           lstm_backward)
-    h, cache = forward(x, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
-    v = rng.normal(size=(N, H))
-    dh = np.zeros_like(h)
-    dh[:, -1] = v / np.linalg.norm(v)
-    states = backward(dh, cache, return_state_grads=True)[-1]
-    dh_norm = np.linalg.norm(states.dh, axis=(0, 2))
-    if states.dc is None:
-        return TimeGradients(kind=kind, dh_norm=dh_norm)
-    f = lstm_gates(cache)["f"]
-    # prod_{s=t+1}^{T-1} f_s for every t: a reversed cumulative product, 1 at the last step
-    carry = np.ones_like(f)
-    carry[:, :-1] = np.cumprod(f[:, :0:-1], axis=1)[:, ::-1]
-    dc_cell = states.dc[:, -1:] * carry
-    return TimeGradients(kind=kind, dh_norm=dh_norm,
-                         dc_norm=np.linalg.norm(states.dc, axis=(0, 2)),
-                         dc_cell_norm=np.linalg.norm(dc_cell, axis=(0, 2)))
 
 
 # ---------------------------------------------------------------------------------------------

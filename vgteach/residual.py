@@ -25,8 +25,7 @@ import numpy as np
 from . import activations
 from .mlp import MLP
 
-__all__ = ["residual_block_forward", "residual_block_backward", "block_jacobian",
-           "network_jacobians", "product_singular_values", "deep_mlp"]
+__all__ = ["residual_block_forward", "residual_block_backward", "block_jacobian", "deep_mlp"]
 
 
 def residual_block_forward(x, W, b, activation="tanh"):
@@ -55,31 +54,6 @@ def block_jacobian(W, z, activation="tanh", residual=True):
     _, f_prime = activations.get(activation)
     J = f_prime(np.asarray(z, dtype=float))[:, None] * W.T
     return J + np.eye(len(z)) if residual else J
-
-
-def network_jacobians(net, x):
-    """Jacobians ``d a[l+1] / d a[l]`` of an ``MLP``'s equal-width hidden layers, for one
-    example ``x`` (D,). Layers with batch norm are not supported (their Jacobian couples the
-    batch). Returns a list of (H, H) arrays, layer 2 first."""
-    if net.norm is not None:
-        raise ValueError("network_jacobians needs a net without batch norm.")
-    trace = net.trace(np.asarray(x, dtype=float)[None, :])
-    return [block_jacobian(net.weights[l], trace.z[l][0], net.activation, net.skips(l))
-            for l in range(1, net.n_layers - 1) if net.sizes[l] == net.sizes[l + 1]]
-
-
-def product_singular_values(jacobians):
-    """Singular values of the running products ``J_k ... J_1``, one row per depth k.
-
-    Returns ndarray (len(jacobians), D), each row sorted from largest to smallest. Row ``k``
-    says how much a gradient can grow or shrink on its way back through ``k + 1`` layers.
-    """
-    P = np.eye(jacobians[0].shape[0])
-    rows = []
-    for J in jacobians:
-        P = J @ P
-        rows.append(np.linalg.svd(P, compute_uv=False))
-    return np.array(rows)
 
 
 def deep_mlp(depth, residual=False, width=16, activation="tanh", norm=None, n_in=2, n_out=3,

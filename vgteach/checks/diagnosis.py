@@ -1,7 +1,7 @@
 """Checkers for lessons 3-4: reading per-layer diagnostics, ReLU's derivative and dead units."""
 import numpy as np
 
-from .. import diagnostics
+from ..measure import diagnostics
 from .core import Incorrect, as_numbers, call, close, describe, exercise
 
 
@@ -92,13 +92,13 @@ def _check_saturation_fraction(fn):
             (100 * expected, "that looks like a percentage; return a fraction between 0 and 1."),
             (n_sat, "that is the number of saturated entries; divide by the number of entries."),
         ]
+        one_side = float(np.mean(diagnostics.saturation_mask(a, act) & (a > 0.5)))
         if act == "tanh":
-            hints.append((float(np.mean(a > 0.97)), "tanh saturates on both sides: near +1 and "
-                                                   "near -1."))
+            hints.append((one_side, "tanh saturates on both sides: near +1 and near -1."))
         if act == "sigmoid":
-            hints.append((float(np.mean(a > 0.97)), "the sigmoid saturates on both sides: near 1 "
-                                                    "and near 0 (its outputs are in (0, 1), so "
-                                                    "the low side is near 0, not near -1)."))
+            hints.append((one_side, "the sigmoid saturates on both sides: near 1 and near 0 (its "
+                                    "outputs are in (0, 1), so the low side is near 0, not near "
+                                    "-1)."))
         if act == "relu":
             hints += [(float(np.mean(a < 0)), "ReLU outputs are never negative; an inactive "
                                               "unit outputs exactly 0."),
@@ -108,8 +108,9 @@ def _check_saturation_fraction(fn):
         for value, hint in hints:
             if np.isclose(got, value, rtol=1e-9, atol=1e-12):
                 raise Incorrect(msg + " Hint: " + hint)
-        raise Incorrect(msg + " Hint: check the rule for this activation in the lesson's "
-                              "table (the thresholds are 0.03 and 0.97).")
+        raise Incorrect(msg + " Hint: a unit is saturated when its slope, computed from its "
+                              "output, is below 10% of the activation's peak slope; check the "
+                              "slope formula and the peak for this activation.")
     return None
 
 

@@ -1,5 +1,5 @@
-"""Small data sets for the lessons: real handwritten digits shipped with the package, and toy
-2-D problems generated on the fly.
+"""Small data sets for the lessons: real handwritten digits shipped with the package, toy 2-D
+problems generated on the fly, and the adding problem for recurrent nets.
 
 The digits
 ----------
@@ -16,6 +16,15 @@ class). It is a small stand-in for MNIST that trains in seconds on a laptop.
 
 The file ``vgteach/data/digits.npz`` holds ``images`` (1797, 8, 8) uint8 in 0..16 and
 ``labels`` (1797,) uint8; scikit-learn is not needed to read it.
+
+Sequences with long lags
+------------------------
+``adding_problem`` (Hochreiter & Schmidhuber 1997, in the form of Le, Jaitly & Hinton 2015):
+each sequence has T steps of two channels, a random value and a marker. Exactly two steps are
+marked, one in each half; the target is the sum of the two marked values. To solve it a model
+must carry the first value across up to T - 1 steps. Losses in the package are *half* the mean
+squared error (``layers.mse_loss``), so predicting the mean scores ``Var(y) / 2 = 1/12``
+(``ADDING_BASELINE_MSE``); a model that stays there has learned nothing about the marked values.
 
 Randomness
 ----------
@@ -38,10 +47,10 @@ from importlib import resources
 
 import numpy as np
 
-from ._validation import check_float, check_int
+from .._validation import check_float, check_int
 
 __all__ = ["load_digits", "train_test_split", "one_hot", "spirals", "two_spirals", "circles",
-           "DIGITS_CITATION"]
+           "DIGITS_CITATION", "adding_problem", "mean_baseline_mse", "ADDING_BASELINE_MSE"]
 
 #: One line to quote under a figure or in a README.
 DIGITS_CITATION = ("UCI handwritten digits (Alpaydin & Kaynak 1998, "
@@ -69,7 +78,7 @@ def load_digits(scale=True):
     Returns
     -------
     X : ndarray (1797, 64) float64, row ``i`` is image ``i`` read row by row
-    y : ndarray (1797,) int, the digit 0..9
+    y : ndarray (1797,) intp, the digit 0..9
 
     Examples
     --------
@@ -84,7 +93,7 @@ def load_digits(scale=True):
     X = images.reshape(len(images), -1).astype(np.float64)
     if scale:
         X = X / 16.0
-    return X, labels.astype(np.int64)
+    return X, labels.astype(np.intp)  # intp: np.bincount needs it on 32-bit (wasm32) too
 
 
 def train_test_split(X, y, test_fraction=0.25, rng=0):
@@ -252,3 +261,77 @@ def circles(n=400, noise=0.05, factor=0.5, rng=0):
     X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     X = X + noise * rng.normal(size=X.shape)
     return X, y
+
+
+# ---------------------------------------------------------------- sequences with long lags
+#: Half-MSE of predicting the mean on the adding problem: ``Var(u1 + u2) / 2 = (1/6) / 2``.
+ADDING_BASELINE_MSE = 1.0 / 12.0
+
+
+def adding_problem(n, T, rng):
+    """Draw ``n`` sequences of the adding problem with ``T`` steps.
+
+    Rule: channel 0 holds values ``u_t ~ U[0, 1)``, independent. Channel 1 is 0 except at two
+    steps, where it is 1: the first marked step is uniform in ``0 .. T//2 - 1`` (the first half),
+    the second uniform in ``T//2 .. T - 1`` (the second half). The target is the sum of the two
+    marked values, so ``y`` lies in [0, 2) with mean 1 and variance ``2 * 1/12 = 1/6``.
+
+    Parameters
+    ----------
+    n : int, number of sequences (>= 1)
+    T : int, sequence length (>= 2)
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray (n, T, 2)
+    y : ndarray (n, 1)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = adding_problem(1, 6, np.random.default_rng(1))
+    >>> marked = np.flatnonzero(X[0, :, 1])
+    >>> bool(marked[0] < 3 <= marked[1]), bool(np.isclose(y[0, 0], X[0, marked, 0].sum()))
+    (True, True)
+    """
+    n = check_int(n, "n", "adding_problem", low=1)
+    T = check_int(T, "T", "adding_problem", low=2)
+    half = T // 2
+    X = np.zeros((n, T, 2))
+    X[:, :, 0] = rng.uniform(0.0, 1.0, size=(n, T))
+    rows = np.arange(n)
+    first = rng.integers(0, half, size=n)
+    second = rng.integers(half, T, size=n)
+    X[rows, first, 1] = 1.0
+    X[rows, second, 1] = 1.0
+    y = (X[rows, first, 0] + X[rows, second, 0])[:, None]
+    return X, y
+
+
+def mean_baseline_mse(y):
+    """Half-MSE (``layers.mse_loss``'s convention) of always predicting the mean of ``y``: half
+    the (biased) variance of ``y``, summed over output columns.
+
+    For the adding problem the expected value is ``(1/6) / 2 = 1/12 ≈ 0.0833``
+    (``ADDING_BASELINE_MSE``); in the plain-MSE convention of the papers it is ``1/6 ≈ 0.167``.
+    A trained model has to go clearly below this to have used the marked values.
+
+    Parameters
+    ----------
+    y : ndarray (N, 1) or (N,)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _, y = adding_problem(20000, 10, np.random.default_rng(0))
+    >>> round(ADDING_BASELINE_MSE, 4), abs(mean_baseline_mse(y) - ADDING_BASELINE_MSE) < 0.002
+    (0.0833, True)
+    """
+    y = np.asarray(y, dtype=float)
+    y = y.reshape(len(y), -1)
+    return float(np.sum((y - y.mean(axis=0)) ** 2) / (2 * len(y)))

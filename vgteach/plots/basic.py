@@ -1,4 +1,5 @@
-"""Plot helpers. Each takes ``ax=None`` (a new figure if None), draws one idea, returns ``ax``.
+"""Basic plot helpers. Each takes ``ax=None`` (a new figure if None), draws one idea, returns
+``ax``.
 
 Gradient norms always go on a log axis: across layers they span decades. Nothing here calls
 ``plt.show()`` or changes matplotlib's global style.
@@ -6,7 +7,7 @@ Gradient norms always go on a log axis: across layers they span decades. Nothing
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import activations
+from .. import activations
 
 __all__ = ["plot_activation", "plot_layer_norms", "plot_chain_factors", "plot_factor_table",
            "plot_loss", "plot_norm_history", "new_axes"]

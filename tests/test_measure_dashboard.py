@@ -1,0 +1,46 @@
+"""vgteach.measure.dashboard: real short training runs, measured."""
+import numpy as np
+import pytest
+
+from vgteach.measure.dashboard import compute_dashboard, saturation
+from vgteach.mlp import MLP
+
+
+def test_compute_shapes_and_reproducible():
+    r = compute_dashboard(depth=4, steps=20)
+    assert r.loss.shape == (20,)
+    assert r.grad_norms_start.shape == r.grad_norms_end.shape == r.update_ratio.shape == (5,)
+    assert r.saturation.shape == (4,) and np.all((r.saturation >= 0) & (r.saturation <= 100))
+    assert r.ms_per_step > 0
+    again = compute_dashboard(depth=4, steps=20)
+    np.testing.assert_array_equal(r.loss, again.loss)
+    assert 0.3 < r.loss[0] < 1.5
+
+
+def test_deep_sigmoid_vanishes_and_batchnorm_helps():
+    plain = compute_dashboard(depth=10, steps=5)
+    bn = compute_dashboard(depth=10, steps=5, norm="batch")
+    assert plain.first_to_last < 1e-3
+    assert bn.first_to_last > 100 * plain.first_to_last
+
+
+def test_adam_moves_early_layers_more_than_sgd():
+    sgd = compute_dashboard(depth=8, steps=10, optimizer="sgd")
+    adam = compute_dashboard(depth=8, steps=10, optimizer="adam")
+    ratio = lambda r: r.update_ratio[0] / r.update_ratio[-1]  # noqa: E731
+    assert ratio(adam) > 100 * ratio(sgd)
+
+
+def test_saturation_counts_inactive_relu_and_saturated_sigmoid():
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    relu = MLP([2, 50, 1], activation="relu", init="he", seed=0)
+    assert 30 < saturation(relu, X)[0] < 70
+    big = MLP([2, 50, 1], activation="sigmoid", init="normal", std=20.0, seed=0)
+    assert saturation(big, X)[0] > 80
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="optimizer"):
+        compute_dashboard(optimizer="lbfgs")
+    with pytest.raises(ValueError, match="depth"):
+        compute_dashboard(depth=0)

@@ -1,0 +1,10 @@
+"""Measurements of networks and the experiments behind the lessons' figures and the explorers.
+
+NumPy only (no matplotlib, no ipywidgets): every function takes arrays or nets and returns
+arrays or small dataclasses, so it is tested directly and reused by lessons, explorers and
+checkers. Import the module you need: ``from vgteach.measure import diagnostics``.
+
+- ``diagnostics``: per-layer statistics, the one definition of *saturated*, dead units
+- ``through_time``: gradient size back through time in an RNN and an LSTM
+- ``depth``, ``activation``, ``dashboard``, ``residual``: the explorers' computations
+"""
