@@ -19,7 +19,6 @@ WITHOUT_PARAMETERS = {
     "04_activation_functions",
     "05_initialization",
     "06_normalization_optimizers_clipping",
-    "07_layerwise_pretraining",
     "08_lstm_gating",
     "09_residual_connections",
 }
