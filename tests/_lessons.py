@@ -18,8 +18,6 @@ WITHOUT_PARAMETERS = {
     "03_recognising_vanishing_gradients",
     "04_activation_functions",
     "05_initialization",
-    "06_normalization_optimizers_clipping",
-    "07_layerwise_pretraining",
     "08_lstm_gating",
     "09_residual_connections",
 }

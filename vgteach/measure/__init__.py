@@ -7,4 +7,8 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
 - ``diagnostics``: per-layer statistics, the one definition of *saturated*, dead units
 - ``through_time``: gradient size back through time in an RNN and an LSTM
 - ``depth``, ``activation``, ``dashboard``, ``residual``: the explorers' computations
+- ``step_size``, ``clipping``, ``adaptive``: blow-ups from the step size, exploding gradients
+  through time, and what an adaptive optimizer changes (lesson 6)
+- ``layerwise``: what greedy layer-wise pretraining buys, with its random-encoder control
+  (lesson 7)
 """

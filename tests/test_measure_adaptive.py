@@ -1,0 +1,57 @@
+"""vgteach.measure.adaptive: optimizers compared on the same batches, Adam's eps share."""
+import numpy as np
+import pytest
+
+from vgteach import optim
+from vgteach.mlp import MLP
+from vgteach.measure import adaptive
+
+
+def _data(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(64, 2))
+    return X, (X[:, 0] * X[:, 1] > 0).astype(int)
+
+
+def test_eps_share():
+    assert float(adaptive.eps_share(1e-8)) == 0.5
+    assert adaptive.eps_share([0.0, 1.0], eps=1.0).tolist() == [1.0, 0.5]
+
+
+def test_records_match_a_hand_run_of_the_same_optimizer():
+    X, y = _data()
+    make = lambda: MLP([2, 5, 5, 2], activation="sigmoid", seed=1)
+    run = adaptive.compare_optimizers(make, X, y, {"sgd": optim.SGD(0.3)}, steps=4,
+                                      batch_size=16, seed=2)["sgd"]
+    net, opt, rng = make(), optim.SGD(0.3), np.random.default_rng(2)
+    for t in range(4):
+        idx = rng.choice(64, 16, replace=False)
+        loss, g = net.loss_and_grads(X[idx], y[idx], loss="cross_entropy")
+        assert run.loss[t] == pytest.approx(loss)
+        assert run.delta_ratio[t] == pytest.approx(g.delta_norms[0] / g.delta_norms[-1])
+        assert run.grad_rms[t] == pytest.approx(np.sqrt(np.mean(g.dW[0] ** 2)))
+        before = [W.copy() for W in net.weights]
+        opt.step(net.parameters(), net.gradient_list(g))
+        ratio = [np.linalg.norm(W - W0) / np.linalg.norm(W0) for W, W0 in zip(net.weights, before)]
+        assert np.allclose(run.update_ratio[t], ratio)
+    assert np.isnan(run.eps_share).all()          # SGD has no eps
+
+
+def test_eps_share_follows_adams_own_second_moment():
+    X, y = _data()
+    make = lambda: MLP([2, 4, 2], activation="tanh", seed=0)
+    opt = optim.Adam(0.01, eps=1e-3)
+    run = adaptive.compare_optimizers(make, X, y, {"adam": opt}, steps=5, batch_size=32,
+                                      seed=0)["adam"]
+    v_hat = opt.v[0] / (1 - opt.beta2 ** opt.t)     # Adam's state for W_1 after the 5 steps
+    assert run.eps_share[-1] == pytest.approx(np.median(1e-3 / (np.sqrt(v_hat) + 1e-3)))
+
+
+def test_adam_equalises_update_sizes_where_sgd_does_not():
+    X, y = _data()
+    make = lambda: MLP([2] + [16] * 6 + [2], activation="sigmoid", seed=0)
+    runs = adaptive.compare_optimizers(make, X, y, {"sgd": optim.SGD(0.5), "adam": optim.Adam(0.003)},
+                                       steps=20, batch_size=32, seed=0)
+    spread = {k: r.update_ratio.mean(0)[0] / r.update_ratio.mean(0)[-1] for k, r in runs.items()}
+    assert spread["sgd"] < 1e-2 and 0.1 < spread["adam"] < 10
+    assert np.median(runs["adam"].delta_ratio) < 1e-2   # the backward signal still vanishes

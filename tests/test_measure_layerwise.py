@@ -1,0 +1,87 @@
+"""vgteach.measure.layerwise: untrained encoders with pretraining's rescaling, and fine-tuning."""
+import numpy as np
+import pytest
+
+from vgteach import activations, pretrain
+from vgteach.measure import layerwise
+
+
+def _data(n=120, d=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(size=(n, d))
+    return X, (X[:, 0] > X[:, 1]).astype(int)
+
+
+def test_standardize_matches_pretrain_and_keeps_constant_features():
+    X, _ = _data()
+    X[:, 2] = 0.7
+    mean, std = layerwise.standardize(X)
+    assert np.allclose(mean, X.mean(axis=0)) and std[2] == 1.0
+    Z = (X - mean) / std
+    assert np.allclose(Z[:, [0, 1, 3]].std(axis=0), 1.0) and np.allclose(Z[:, 2], 0.0, atol=1e-12)
+
+
+def test_random_encoders_standardize_every_level_like_pretraining():
+    # Each level, fed the raw code below it, must compute Xavier weights applied to the
+    # standardized code: its pre-activation has mean 0 per unit (zero bias after centring).
+    X, _ = _data()
+    pairs = layerwise.random_encoders([6, 5, 4, 3], X, np.random.default_rng(1))
+    h = X
+    for W, b in pairs:
+        z = h @ W + b
+        assert np.allclose(z.mean(axis=0), 0.0, atol=1e-12)
+        mean, std = layerwise.standardize(h)
+        W0 = W * std[:, None]                         # undo the fold: the raw Xavier draw
+        assert np.allclose(((h - mean) / std) @ W0, z)
+        limit = np.sqrt(6 / sum(W.shape))
+        assert np.all(np.abs(W0) <= limit)            # Xavier uniform's range
+        h = activations.sigmoid(z)
+
+
+def test_random_encoders_are_untrained_pretraining_with_the_same_start():
+    # With the same rng, pretraining's first level starts from the same Xavier draw, so zero
+    # training steps would give back the random encoder: check the first level's weights.
+    X, _ = _data()
+    pairs = layerwise.random_encoders([6, 4], X, np.random.default_rng(3))
+    level = pretrain.train_autoencoder(np.zeros((4, 6)), 4, steps=1, lr=0.0,
+                                       rng=np.random.default_rng(3))
+    mean, std = layerwise.standardize(X)
+    assert np.allclose(pairs[0][0] * std[:, None], level.W)
+
+
+def test_random_encoders_reject_a_wrong_input_width():
+    X, _ = _data()
+    with pytest.raises(ValueError, match="input width 6"):
+        layerwise.random_encoders([5, 4], X, np.random.default_rng(0))
+
+
+def test_start_net_differs_from_scratch_only_in_the_filled_layers():
+    X, _ = _data()
+    pairs = layerwise.random_encoders([6, 5], X, np.random.default_rng(0))
+    scratch = layerwise.start_net([6, 5, 5, 2], seed=4)
+    started = layerwise.start_net([6, 5, 5, 2], pairs, seed=4)
+    assert np.array_equal(started.weights[0], pairs[0][0])
+    for l in (1, 2):
+        assert np.array_equal(started.weights[l], scratch.weights[l])
+
+
+def test_level_spread_collapses_in_a_deep_sigmoid_net_and_not_after_rescaling():
+    X, _ = _data(n=200, d=8)
+    sizes = [8] + [8] * 6 + [2]
+    scratch = layerwise.level_spread(layerwise.start_net(sizes, seed=0), X)
+    pairs = layerwise.random_encoders(sizes[:-1], X, np.random.default_rng(0))
+    rescaled = layerwise.level_spread(layerwise.start_net(sizes, pairs, seed=0), X)
+    assert scratch.shape == (6,) and scratch[-1] < 0.01 * scratch[0]
+    assert rescaled.min() > 0.1
+
+
+def test_fine_tune_records_and_is_reproducible():
+    X, y = _data()
+    runs = [layerwise.fine_tune(layerwise.start_net([6, 8, 2], seed=0), X[:80], y[:80],
+                                X[80:], y[80:], lr=0.5, steps=30, seed=5, batch_size=20)
+            for _ in range(2)]
+    assert runs[0].loss.shape == (30,) and runs[0].dW1_norm.shape == (30,)
+    assert np.array_equal(runs[0].loss, runs[1].loss)
+    assert 0.0 <= runs[0].test_accuracy <= 1.0
+    assert runs[0].final_loss == pytest.approx(runs[0].loss[-20:].mean())
+    assert runs[0].loss[-10:].mean() < runs[0].loss[:10].mean()   # it learns this easy task

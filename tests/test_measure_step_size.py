@@ -1,0 +1,94 @@
+"""vgteach.measure.step_size: the curvature limit 2 / lambda_max, whole-net sweeps, dying ReLUs."""
+import numpy as np
+import pytest
+
+from vgteach.mlp import MLP
+from vgteach.measure import step_size
+
+
+def _features(n=80, h=4, seed=0):
+    rng = np.random.default_rng(seed)
+    A = rng.normal(0.3, 1.0, size=(n, h))
+    return A, A @ rng.normal(size=(h, 2)) + 0.5
+
+
+def test_output_curvature_is_the_top_eigenvalue_of_the_output_layer_hessian():
+    # The half-MSE loss of one output unit, as a function of (w, b), has Hessian A1^T A1 / N:
+    # check by finite differences of the gradient.
+    A, y = _features()
+    A1 = np.hstack([A, np.ones((len(A), 1))])
+
+    def grad(wb):
+        return A1.T @ (A1 @ wb - y[:, :1]) / len(A)
+
+    wb, h = np.zeros((5, 1)), 1e-5
+    H = np.hstack([(grad(wb + h * e[:, None]) - grad(wb - h * e[:, None])) / (2 * h)
+                   for e in np.eye(5)])
+    assert step_size.output_curvature(A) == pytest.approx(np.linalg.eigvalsh(H)[-1], rel=1e-8)
+
+
+def test_output_layer_descent_obeys_the_two_over_lambda_rule():
+    A, y = _features()
+    lam = step_size.output_curvature(A)
+    below = step_size.output_layer_descent(A, y, 0.98 * 2 / lam, steps=400)
+    above = step_size.output_layer_descent(A, y, 1.02 * 2 / lam, steps=2000)
+    assert below.shape == (401,) and below[-1] < 0.1 * below[0]
+    assert np.isinf(above[-1]) and np.isfinite(above[0])
+    # the loss grows by (1 - lr lambda)^2 per step once the top direction dominates
+    finite = above[np.isfinite(above)]
+    assert finite[-1] / finite[-2] == pytest.approx((1.02 * 2 - 1) ** 2, rel=0.02)
+
+
+def test_output_layer_descent_starts_from_given_weights_and_leaves_them_alone():
+    A, y = _features()
+    W, b = np.ones((4, 2)), np.zeros(2)
+    losses = step_size.output_layer_descent(A, y, 0.01, steps=3, W=W, b=b)
+    assert losses[0] == pytest.approx(np.sum((A @ W - y) ** 2) / (2 * len(A)))
+    assert np.all(W == 1.0)
+
+
+def _tiny_net(seed=0, std=0.5):
+    return MLP([3, 6, 6, 1], activation="tanh", init="normal", std=std, seed=seed)
+
+
+def test_hessian_top_eigenvalue_matches_the_dense_hessian():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    net = _tiny_net()
+    before = [p.copy() for p in net.parameters()]
+    params = net.parameters()
+    theta = np.concatenate([p.ravel() for p in params])
+
+    def grad(vec):
+        i = 0
+        for p in params:
+            p[...] = vec[i:i + p.size].reshape(p.shape)
+            i += p.size
+        g = net.gradient_list(net.loss_and_grads(X, y)[1])
+        return np.concatenate([q.ravel() for q in g])
+
+    h = 1e-5
+    H = np.array([(grad(theta + h * e) - grad(theta - h * e)) / (2 * h) for e in np.eye(theta.size)])
+    grad(theta)
+    top = np.linalg.eigvalsh((H + H.T) / 2)[-1]
+    got = step_size.hessian_top_eigenvalue(net, X, y, np.random.default_rng(1), iters=300)
+    assert got == pytest.approx(top, rel=1e-3)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.parameters()))
+
+
+def test_divergence_sweep_finds_the_blow_up_and_stops_it():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 3)), rng.normal(size=(40, 1))
+    sweep = step_size.divergence_sweep(lambda: _tiny_net(std=1.0), X, y, [0.01, 50.0], steps=100)
+    assert list(sweep.diverged) == [False, True]
+    assert np.isfinite(sweep.final_loss[0]) and np.isinf(sweep.final_loss[1])
+    assert 0 < sweep.diverged_at[1] <= 100
+
+
+def test_dying_sweep_shapes_and_lr_induced_dying():
+    sw = step_size.dying_sweep([0.05, 2.0], seeds=[0], steps=40, depth=4, width=16, n=128,
+                               batch_size=64)
+    assert sw.dead.shape == (1, 2) and sw.loss.shape == (1, 2) and sw.dead_at_init.shape == (1,)
+    assert 0 <= sw.dead_at_init[0] < 0.5
+    # a huge step kills (or blows up) the net; a small one keeps its units
+    assert np.isnan(sw.dead[0, 1]) or sw.dead[0, 1] > sw.dead[0, 0] + 0.1
