@@ -15,7 +15,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WITHOUT_PARAMETERS = {
     "01_sigmoid_tanh_and_their_slopes",
     "02_the_chain_rule_product",
-    "04_activation_functions",
     "05_initialization",
     "06_normalization_optimizers_clipping",
     "07_layerwise_pretraining",
