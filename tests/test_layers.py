@@ -61,6 +61,24 @@ def test_softmax_cross_entropy(onehot):
     assert relative_error(d, num) < 1e-7
 
 
+@pytest.mark.parametrize("onehot", [False, True])
+def test_sigmoid_cross_entropy(onehot):
+    scores, y = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6)
+    target = np.eye(4)[y] if onehot else y
+    loss, d = layers.sigmoid_cross_entropy(scores, target)
+    p, t = 1 / (1 + np.exp(-scores)), np.eye(4)[y]
+    assert loss == pytest.approx(-np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)) / 6, rel=1e-12)
+    num = numerical_gradient(lambda s: layers.sigmoid_cross_entropy(s, target)[0], scores)
+    assert relative_error(d, num) < 1e-7
+
+
+def test_sigmoid_cross_entropy_is_stable_for_huge_scores():
+    loss, d = layers.sigmoid_cross_entropy(np.array([[1000.0, -1000.0]]), np.array([0]))
+    assert loss == 0.0 and d.tolist() == [[0.0, 0.0]]
+    loss, _ = layers.sigmoid_cross_entropy(np.array([[-1000.0, 0.0]]), np.array([0]))
+    assert loss == pytest.approx(1000.0 + np.log(2))
+
+
 def test_softmax_is_stable_for_huge_scores():
     scores = np.array([[1000.0, 0.0], [-1000.0, 1000.0]])
     loss, d = layers.softmax_cross_entropy(scores, np.array([0, 1]))

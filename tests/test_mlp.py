@@ -15,7 +15,7 @@ CONFIGS = [dict(), dict(residual=True), dict(norm="batch"), dict(norm="batch", r
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(c) or "plain")
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
-@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy", "sigmoid_cross_entropy"])
 def test_backprop_matches_finite_differences(config, activation, loss):
     net = MLP([3, 5, 5, 5, 2], activation=activation, seed=1, **config)
     # Random biases keep every z away from ReLU's kink (zero biases give z == 0 exactly when a

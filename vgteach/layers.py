@@ -20,6 +20,7 @@ from . import activations
 __all__ = [
     "affine_forward", "affine_backward", "activation_forward", "activation_backward",
     "batchnorm_forward", "batchnorm_backward", "mse_loss", "softmax", "softmax_cross_entropy",
+    "sigmoid_cross_entropy",
 ]
 
 
@@ -152,11 +153,50 @@ def softmax_cross_entropy(scores, y):
     n = scores.shape[0]
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    target = _targets(scores, y)
+    loss = -float(np.sum(target * log_probs)) / n
+    return loss, (np.exp(log_probs) - target) / n
+
+
+def sigmoid_cross_entropy(scores, y):
+    """Mean cross-entropy of one sigmoid output per class (Nielsen's output layer, ch. 3).
+
+    Each output ``p = sigmoid(scores)`` answers its own yes/no question, and the loss adds the
+    two-outcome cross-entropy of every output: ``L = -sum(t ln p + (1 - t) ln(1 - p)) / N``
+    with targets ``t`` (labels (N,) become one-hot rows (N, C)). The sigmoid's slope cancels in
+    the gradient: ``dscores = (p - t) / N``.
+
+    Parameters
+    ----------
+    scores : ndarray (N, C), the output layer's pre-activations
+    y : ndarray (N,) integer labels, or (N, C) targets in [0, 1]
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray (N, C)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss, d = sigmoid_cross_entropy(np.zeros((1, 2)), np.array([0]))
+    >>> round(loss, 4), d.tolist()
+    (1.3863, [[-0.5, 0.5]])
+    """
+    n = scores.shape[0]
+    target = _targets(scores, y)
+    # -t ln p - (1 - t) ln(1 - p) = softplus(s) - t s, with softplus(s) = ln(1 + e^s) written
+    # as max(s, 0) + ln(1 + e^-|s|) so that no exp overflows
+    softplus = np.maximum(scores, 0.0) + np.log1p(np.exp(-np.abs(scores)))
+    loss = float(np.sum(softplus - target * scores)) / n
+    return loss, (activations.sigmoid(scores) - target) / n
+
+
+def _targets(scores, y):
+    """Labels (N,) as one-hot rows shaped like ``scores``; (N, C) targets as floats."""
     y = np.asarray(y)
     if y.ndim == 1:
         target = np.zeros_like(scores)
-        target[np.arange(n), y.astype(int)] = 1.0
-    else:
-        target = y.astype(float)
-    loss = -float(np.sum(target * log_probs)) / n
-    return loss, (np.exp(log_probs) - target) / n
+        target[np.arange(scores.shape[0]), y.astype(int)] = 1.0
+        return target
+    return y.astype(float)

@@ -7,8 +7,9 @@ Layer ``l`` (0-based, ``l = 0 .. L-1`` with ``L = len(sizes) - 1``) computes the
 
 and, for a hidden layer, ``a[l+1] = f(z[l])``. The last layer is linear: its ``z[L-1]`` is the
 network's output (regression values for ``loss="mse"``, class scores fed to a softmax for
-``loss="cross_entropy"``). The *error term* of layer ``l`` is ``delta[l] = dLoss/dz[l]``, and
-backprop computes it from the layer above:
+``loss="cross_entropy"`` or to one sigmoid per class for ``loss="sigmoid_cross_entropy"``).
+The *error term* of layer ``l`` is ``delta[l] = dLoss/dz[l]``, and backprop computes it from
+the layer above:
 
     delta[l] = (delta[l+1] @ W[l+1].T) * f'(z[l])
 
@@ -38,7 +39,7 @@ from ._validation import check_choice
 
 __all__ = ["MLP", "Gradients", "Trace"]
 
-LOSSES = ("mse", "cross_entropy")
+LOSSES = ("mse", "cross_entropy", "sigmoid_cross_entropy")
 
 
 @dataclass
@@ -217,6 +218,8 @@ class MLP:
         check_choice(loss, "loss", "MLP.loss_and_grads", LOSSES)
         if loss == "mse":
             return layers.mse_loss(out, y)
+        if loss == "sigmoid_cross_entropy":
+            return layers.sigmoid_cross_entropy(out, y)
         return layers.softmax_cross_entropy(out, y)
 
     def loss_and_grads(self, X, y, loss="mse"):
@@ -226,8 +229,9 @@ class MLP:
         ----------
         X : ndarray (N, sizes[0])
         y : ndarray (N, sizes[-1]) targets for ``"mse"``; int labels (N,) or one-hot (N, C)
-            for ``"cross_entropy"`` (softmax over the output, mean over the batch)
-        loss : {"mse", "cross_entropy"}
+            for ``"cross_entropy"`` (softmax over the output, mean over the batch) and for
+            ``"sigmoid_cross_entropy"`` (one sigmoid per output, ``layers.sigmoid_cross_entropy``)
+        loss : {"mse", "cross_entropy", "sigmoid_cross_entropy"}
 
         Returns
         -------

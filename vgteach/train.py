@@ -57,7 +57,7 @@ def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=N
     steps : int, number of updates
     lr : float, learning rate for the default SGD optimizer
     batch_size : int or None (full batch)
-    loss : {"mse", "cross_entropy"}
+    loss : {"mse", "cross_entropy", "sigmoid_cross_entropy"}
     optimizer : an object with ``step(params, grads)`` (see ``vgteach.optim``) or a name
     clip : float or None, clip the global gradient norm to this value before each step
     rng : numpy.random.Generator for mini-batch sampling (required when batch_size is set)

@@ -6,6 +6,8 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
 
 - ``diagnostics``: per-layer statistics, the one definition of *saturated*, dead units
 - ``through_time``: gradient size back through time in an RNN and an LSTM
+- ``plateau``: how long a deep net sits at the loss of a constant guess before it learns
+- ``lockstep``: several nets of one shape trained at once (sweeps over learning rates, seeds)
 - ``depth``, ``activation``, ``dashboard``, ``residual``: the explorers' computations
 - ``step_size``, ``clipping``, ``adaptive``: blow-ups from the step size, exploding gradients
   through time, and what an adaptive optimizer changes (lesson 6)

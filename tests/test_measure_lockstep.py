@@ -1,0 +1,67 @@
+"""vgteach.measure.lockstep: several nets trained at once give the numbers of separate runs."""
+import numpy as np
+import pytest
+
+from vgteach import data
+from vgteach.measure.lockstep import sweep_learning_rates, train_lockstep
+from vgteach.measure.plateau import plateau_end
+from vgteach.mlp import MLP
+from vgteach.train import train
+
+X, Y = data.load_digits()
+X, Y = X[:300], Y[:300]
+
+
+@pytest.mark.parametrize("activation,loss", [("sigmoid", "sigmoid_cross_entropy"),
+                                             ("relu", "cross_entropy"),
+                                             ("tanh", "cross_entropy")])
+def test_lockstep_runs_match_separate_train_calls(activation, loss):
+    settings = [(0.5, 0), (0.1, 1), (0.05, 0)]
+    nets = [MLP([64, 12, 12, 10], activation=activation, init="xavier", seed=s)
+            for _, s in settings]
+    run = train_lockstep(nets, [lr for lr, _ in settings],
+                         [np.random.default_rng(s) for _, s in settings], X, Y, steps=30,
+                         batch_size=20, loss=loss)
+    for r, (lr, s) in enumerate(settings):
+        net = MLP([64, 12, 12, 10], activation=activation, init="xavier", seed=s)
+        hist = train(net, X, Y, steps=30, lr=lr, batch_size=20, loss=loss,
+                     rng=np.random.default_rng(s))
+        np.testing.assert_allclose(run.loss[:, r], hist.loss, rtol=1e-12)
+        np.testing.assert_allclose(run.delta_norms[:, r], hist.delta_norms, rtol=1e-10)
+        np.testing.assert_allclose(run.dW_norms[:, r], hist.dW_norms, rtol=1e-10)
+        for W_lock, W_alone in zip(run.nets[r].weights + run.nets[r].biases,
+                                   net.weights + net.biases):
+            np.testing.assert_allclose(W_lock, W_alone, rtol=1e-10, atol=1e-14)
+    assert np.all(run.stopped == -1)
+
+
+def test_a_run_stops_where_plateau_end_says_and_keeps_its_weights():
+    nets = [MLP([64, 16, 10], activation="sigmoid", init="lecun", seed=0) for _ in range(2)]
+    run = train_lockstep(nets, [1.0, 0.01], [np.random.default_rng(0) for _ in nets], X, Y,
+                         steps=200, batch_size=20, loss="cross_entropy", stop_level=1.5,
+                         window=10)
+    fast, slow = run.stopped
+    assert 10 <= fast < 200 and slow == -1
+    assert fast == plateau_end(run.loss[:, 0], 1.5, window=10)
+    assert np.all(np.isnan(run.loss[fast:, 0])) and not np.any(np.isnan(run.loss[:, 1]))
+    alone = MLP([64, 16, 10], activation="sigmoid", init="lecun", seed=0)
+    train(alone, X, Y, steps=fast, lr=1.0, batch_size=20, loss="cross_entropy",
+          rng=np.random.default_rng(0))
+    np.testing.assert_allclose(run.nets[0].weights[0], alone.weights[0], rtol=1e-10)
+    assert run.final_loss(last=5)[0] == pytest.approx(np.mean(run.loss[fast - 5:fast, 0]))
+
+
+def test_sweep_learning_rates_shares_the_start_and_the_batches():
+    run = sweep_learning_rates([64, 8, 10], "relu", "he", [0.0, 0.1], 3, X, Y, steps=4,
+                               batch_size=10)
+    assert run.loss[0, 0] == run.loss[0, 1]  # same init, same first batch
+    np.testing.assert_array_equal(run.nets[0].weights[0],
+                                  MLP([64, 8, 10], activation="relu", init="he",
+                                      seed=3).weights[0])  # lr 0 never moves
+    assert not np.array_equal(run.nets[1].weights[0], run.nets[0].weights[0])
+
+
+def test_lockstep_refuses_mixed_nets():
+    nets = [MLP([64, 8, 10], activation="relu"), MLP([64, 8, 10], activation="tanh")]
+    with pytest.raises(ValueError, match="one shape and one activation"):
+        train_lockstep(nets, [0.1, 0.1], [np.random.default_rng(0)] * 2, X, Y, 2, 10)

@@ -1,0 +1,70 @@
+"""vgteach.measure.plateau: the chance level, the end of a plateau, speeds during training."""
+import numpy as np
+import pytest
+
+from vgteach import data
+from vgteach.measure.plateau import (chance_loss, plateau_end, sweep_plateaus,
+                                     train_with_speeds)
+from vgteach.mlp import MLP
+from vgteach.train import train
+
+X, Y = data.load_digits()
+X, Y = X[:500], Y[:500]
+
+
+def test_chance_loss_is_the_loss_of_predicting_the_class_frequencies():
+    y = np.array([0, 0, 0, 1, 2, 2])
+    p = np.bincount(y) / y.size
+    net = MLP([1, 3], seed=0)  # a net that ignores its input: zero weights, biases = logits
+    net.weights[0][:] = 0.0
+    net.biases[0] = np.log(p)
+    x = np.zeros((6, 1))
+    assert chance_loss(y, "cross_entropy") == pytest.approx(net.loss(x, y, "cross_entropy"))
+    net.biases[0] = np.log(p / (1 - p))
+    assert chance_loss(y) == pytest.approx(net.loss(x, y, "sigmoid_cross_entropy"))
+    # no constant guess does better: nudging the biases raises the loss
+    for shift in ([0.1, 0, 0], [0, -0.1, 0.1]):
+        net.biases[0] = np.log(p / (1 - p)) + shift
+        assert net.loss(x, y, "sigmoid_cross_entropy") > chance_loss(y)
+    assert chance_loss(np.arange(10), "cross_entropy") == pytest.approx(np.log(10))
+
+
+def test_plateau_end_finds_the_first_window_below_the_level():
+    curve = np.r_[np.full(100, 3.2), np.linspace(3.2, 1.0, 50), np.full(50, 1.0)]
+    end = plateau_end(curve, level=2.9, window=10)
+    assert 100 < end < 150
+    assert np.mean(curve[end - 10:end]) < 2.9 <= np.mean(curve[end - 11:end - 1])
+    assert plateau_end(np.full(30, 3.2), level=2.9) == -1
+    assert plateau_end(np.ones(5), level=2.0, window=10) == -1
+
+
+def test_train_with_speeds_is_an_ordinary_train_run_with_checkpoints():
+    net = MLP([64, 10, 10, 10], activation="sigmoid", init="lecun", seed=1)
+    alone = net.copy()
+    rec = train_with_speeds(net, X, Y, steps=40, every=10, lr=0.5, batch_size=25,
+                            rng=np.random.default_rng(1), snapshot_at=(20, 40))
+    hist = train(alone, X, Y, steps=40, lr=0.5, batch_size=25, loss="sigmoid_cross_entropy",
+                 rng=np.random.default_rng(1))
+    np.testing.assert_array_equal(rec.history.loss, hist.loss)
+    np.testing.assert_array_equal(rec.history.update_ratio, hist.update_ratio)
+    np.testing.assert_array_equal(net.weights[0], alone.weights[0])
+    assert rec.steps.tolist() == [0, 10, 20, 30, 40] and rec.speeds.shape == (5, 2)
+    _, grads = net.loss_and_grads(X, Y, loss="sigmoid_cross_entropy")
+    np.testing.assert_allclose(rec.speeds[-1], grads.db_norms[:-1])
+    np.testing.assert_array_equal(rec.snapshots[40].weights[1], net.weights[1])
+    assert not np.array_equal(rec.snapshots[20].weights[1], net.weights[1])
+    with pytest.raises(ValueError, match="multiple"):
+        train_with_speeds(net, X, Y, steps=25, every=10, lr=0.5, batch_size=25,
+                          rng=np.random.default_rng(0))
+
+
+def test_sweep_plateaus_matches_separate_runs_and_deeper_nets_wait_longer():
+    sweep = sweep_plateaus(X, Y, depths=(1, 3), lrs=(1.0,), seeds=(0, 1), steps=1500)
+    assert sweep.end.shape == (2, 1, 2) and np.all(sweep.ended)
+    assert np.all(sweep.end[1] > 2 * sweep.end[0])  # the plateau grows with depth
+    net = MLP([64, 30, 30, 30, 10], activation="sigmoid", init="lecun", seed=1)
+    hist = train(net, X, Y, steps=int(sweep.end[1, 0, 1]), lr=1.0, batch_size=50,
+                 loss="sigmoid_cross_entropy", rng=np.random.default_rng(1))
+    np.testing.assert_allclose(sweep.loss[1, 0, 1, :hist.loss.size], hist.loss, rtol=1e-12)
+    assert plateau_end(hist.loss, sweep.level) == sweep.end[1, 0, 1]
+    assert sweep.level == pytest.approx(0.9 * chance_loss(Y))
