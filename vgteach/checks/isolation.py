@@ -451,8 +451,9 @@ def frame(payload):
 
 
 # ------------------------------------------------------------------ the forked child
-def _memory_cap(extra):
-    """Cap the address space at what is in use now plus ``extra`` bytes (Linux)."""
+def _memory_cap(extra, hard_cap=False):
+    """Cap the address space at what is in use now plus ``extra`` bytes (Linux); with ``hard``
+    the cap cannot be raised again by the capped process."""
     try:
         import resource
         with open("/proc/self/statm") as f:
@@ -461,7 +462,7 @@ def _memory_cap(extra):
         cap = in_use + int(extra)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap if hard_cap else hard))
     except (ImportError, OSError, ValueError):
         pass  # not Linux: no memory cap (the time limit still holds)
 
