@@ -409,3 +409,29 @@ def test_feedback_is_whole_offline_and_without_server_paths(course):
     for path in (str(root), str(ROOT), str(PACKAGE)):
         assert path not in page
     assert "Traceback (most recent call last)" not in page
+
+
+def test_make_clean_never_deletes_a_gradebook(tmp_path):
+    """Issue 12: grades are never one `make clean` away from deletion (the Makefile is copied
+    to a scratch folder, with a scratch venv, so nothing real is removed)."""
+    import shutil
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "build" / "nbgrader").mkdir(parents=True)
+    (tmp_path / "build" / "nbgrader" / "gradebook.db").write_bytes(b"grades")
+    (tmp_path / "scratch-venv").mkdir()
+    args = ["make", "-s", "clean", "VENV=scratch-venv"]
+    refused = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True)
+    assert refused.returncode != 0 and "holds nbgrader grades" in refused.stdout
+    assert (tmp_path / "build" / "nbgrader" / "gradebook.db").read_bytes() == b"grades"
+    assert (tmp_path / "scratch-venv").exists()
+    (tmp_path / "build" / "nbgrader" / "gradebook.db").unlink()
+    assert subprocess.run(args, cwd=tmp_path).returncode == 0
+    assert not (tmp_path / "build").exists() and not (tmp_path / "scratch-venv").exists()
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "scratch-venv").mkdir()
+    (tmp_path / "scratch-venv" / ".installed").write_text("")  # newer than pyproject.toml
+    course = subprocess.run(["make", "-n", "nbgrader-course", "VENV=scratch-venv"], cwd=tmp_path,
+                            capture_output=True, text=True).stdout
+    assert f"--out \"{pathlib.Path.home() / 'vgteach-nbgrader'}\"" in course

@@ -17,6 +17,7 @@
 This module imports nbgrader; the rest of vgteach does not.
 """
 import re
+import sys
 
 import nbformat
 from nbgrader import utils
@@ -86,8 +87,25 @@ class Judge(NbGraderPreprocessor):
     setup_timeout = Float(SETUP_TIMEOUT, help="Seconds the code cells above one check may "
                                               "take.").tag(config=True)
 
+    _probed = {}
+
+    def _probe(self, identity):
+        """Fail loudly (once per run) if the sandbox user cannot start Python at all, instead of
+        giving every student 0 points."""
+        if identity not in self._probed:
+            with Sandbox(identity, self.timeout, self.setup_timeout) as sandbox:
+                status = sandbox.prepare(["import vgteach.checks"], "_nothing")
+            self._probed[identity] = status.get("status") == "ready" and not status.get("errors")
+        if not self._probed[identity]:
+            raise RuntimeError(
+                f"vgteach judge: the sandbox user {self.sandbox_user!r} cannot run "
+                f"{sys.executable} with vgteach. Install the grading environment where that "
+                "user can read it (e.g. a venv under /opt or /usr/local, not under /root or a "
+                "private home), or set c.Judge.sandbox_user to a user who can.")
+
     def preprocess(self, nb, resources):
         identity = sandbox_identity(self.sandbox_user)
+        self._probe(identity)
         if identity is None:
             self.log.warning(
                 "vgteach judge: student code runs as the user running autograde, so a notebook "
