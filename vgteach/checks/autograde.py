@@ -18,12 +18,14 @@ This module imports nbgrader; the rest of vgteach does not.
 """
 import re
 import sys
+import warnings
 
-import nbformat
-from nbgrader import utils
-from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
-from traitlets import Float, Unicode
+with warnings.catch_warnings():  # nbgrader's dependencies add filters on import; keep ours
+    import nbformat
+    from nbgrader import utils
+    from nbgrader.api import MissingEntry
+    from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+    from traitlets import Float, Unicode
 
 from .judge import SETUP_TIMEOUT, Sandbox, judge, sandbox_identity
 
