@@ -90,6 +90,7 @@ class Judge(NbGraderPreprocessor):
                                               "take.").tag(config=True)
 
     _probed = {}
+    _warned = False
 
     def _probe(self, identity):
         """Fail loudly (once per run) if the sandbox user cannot start Python at all, instead of
@@ -108,7 +109,8 @@ class Judge(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         identity = sandbox_identity(self.sandbox_user)
         self._probe(identity)
-        if identity is None:
+        if identity is None and not Judge._warned:
+            Judge._warned = True
             self.log.warning(
                 "vgteach judge: student code runs as the user running autograde, so a notebook "
                 "can write any file that user can (the gradebook, an editable vgteach install). "

@@ -26,7 +26,6 @@ import importlib
 import io
 import json
 import os
-import selectors
 import signal
 import struct
 import sys
@@ -515,6 +514,7 @@ class Reader:
     def read(self, deadline, stop=lambda: False):
         """One message before ``deadline`` (time.monotonic): its payload, or a status string:
         "timeout", "eof" (the writer is gone) or "toolarge"."""
+        import selectors  # here, not at the top: the browser edition (Pyodide) never forks
         with selectors.DefaultSelector() as sel:
             sel.register(self.fd, selectors.EVENT_READ)
             while True:
