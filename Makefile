@@ -37,13 +37,22 @@ bench: $(VENV)/.bench-installed
 exercises: $(VENV)/.installed
 	$(PY) tools/make_exercises.py
 
-# An nbgrader course directory (one assignment per solutions/ notebook) in build/nbgrader.
+# An nbgrader course directory (one assignment per solutions/ notebook), outside the repository
+# so that neither `make clean` nor `git clean` can reach its gradebook: COURSE=... to move it.
+COURSE ?= $(HOME)/vgteach-nbgrader
 nbgrader-course: $(VENV)/.installed
-	$(PY) tools/nbgrader_course.py --out build/nbgrader
+	$(PY) tools/nbgrader_course.py --out "$(COURSE)"
 
 # One offline reveal.js deck per lesson in build/slides (needs npm once, for reveal.js).
 slides: $(VENV)/.installed
 	$(PY) tools/build_slides.py --out build/slides
 
+# Never deletes grades: refuses while build/ holds an nbgrader gradebook (an old course location).
 clean:
+	@found="$$(find build -name gradebook.db 2>/dev/null)"; \
+	if [ -n "$$found" ]; then \
+		echo "make clean: not deleting build/: it holds nbgrader grades ($$found)."; \
+		echo "Move that course out of build/ (e.g. to ~/vgteach-nbgrader), then run make clean."; \
+		exit 1; \
+	fi
 	rm -rf $(VENV) build

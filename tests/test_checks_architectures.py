@@ -96,10 +96,23 @@ def test_residual_jacobian_right_answers_pass(fn):
     (lambda W, z: np.eye(len(z)) + np.diag(tp(z)) @ W, "transposed"),
     (lambda W, z: np.eye(len(z)) + W.T @ np.diag(tp(z)), "scales row j"),
     (lambda W, z: np.eye(len(z)) + np.diag(T(z)) @ W.T, "derivative"),
-])
+    (lambda W, z: (np.eye(len(z)) + np.diag(tp(z)) @ W.T).T, "transpose of the Jacobian"),
+], ids=["branch only", "W untransposed", "slope on columns", "tanh not slope", "transposed J"])
 def test_residual_jacobian_wrong_answers_get_hints(fn, hint):
     r = check("residual_jacobian", fn)
     assert not r.passed and hint in r.message, r.message
+
+
+def test_package_answers_are_recognised():
+    from vgteach import recurrent, residual
+    for exercise_id, fn in [
+        ("residual_jacobian", lambda W, z: residual.block_jacobian(W, z)),
+        ("residual_block_backward", lambda dout, cache: residual.residual_block_backward(
+            dout, residual.residual_block_forward(cache[0], cache[1], 0 * cache[2][0])[1])),
+        ("lstm_step_forward", lambda *args: recurrent.lstm_step_forward(*args)[:2]),
+    ]:
+        r = check(exercise_id, fn)
+        assert not r.passed and "package's own answer" in r.message, r.message
 
 
 def test_residual_jacobian_stub():
@@ -153,9 +166,17 @@ def lstm_no_forget(x, h_prev, c_prev, Wx, Wh, b):
     return sig(ao) * np.tanh(c), c
 
 
+def lstm_one_minus_f(x, h_prev, c_prev, Wx, Wh, b):
+    ai, af, ao, ag = _split(x, h_prev, Wx, Wh, b)
+    c = (1 - sig(af)) * c_prev + sig(ai) * np.tanh(ag)
+    return sig(ao) * np.tanh(c), c
+
+
 def test_lstm_step_forward_right_answers_pass():
     assert check("lstm_step_forward", lstm_right).passed
     assert check("lstm_step_forward", lstm_right_split).passed
+    r = check("lstm_step_forward", lambda *a: [v.astype(np.float32) for v in lstm_right(*a)])
+    assert r.passed or "Compute in float64" in r.message, r.message
 
 
 @pytest.mark.parametrize("fn, hint", [
@@ -164,6 +185,7 @@ def test_lstm_step_forward_right_answers_pass():
     (lstm_sigmoid_g, "candidate g uses tanh"),
     (lstm_h_no_tanh, "h = o * tanh(c), not o * c"),
     (lstm_no_forget, "scaled by the forget gate"),
+    (lstm_one_minus_f, "No 1 - f"),
 ])
 def test_lstm_step_forward_wrong_answers_get_hints(fn, hint):
     r = check("lstm_step_forward", fn)
@@ -201,6 +223,7 @@ def _loop_back(f, dc):
     (lambda f, dc: dc * f.mean() ** len(f), "each unit has its own gates"),
     (lambda f, dc: dc * f.mean(axis=0) ** len(f), "do not raise their mean"),
     (lambda f, dc: dc * np.prod(1 / (1 + np.exp(-f)), axis=0), "do not apply the sigmoid"),
+    (lambda f, dc: dc * np.prod(1 - f, axis=0), "not 1 - f_t"),
 ])
 def test_cell_gradient_wrong_answers_get_hints(fn, hint):
     r = check("cell_gradient_through_time", fn)

@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 
 from vgteach import activations as act
-from vgteach.checks import check, core
+from vgteach.checks import check, isolation
+from vgteach.checks.results import EXERCISES, Incorrect
 
 s, sp = act.sigmoid, act.sigmoid_prime
+
+
+def mine(z):
+    """A learner's own sigmoid slope (the package's is recognised as the package's answer)."""
+    return s(z) * (1 - s(z))
 
 
 def stub(*args):
@@ -29,11 +35,11 @@ EXERCISE_IDS = ["sigmoid_prime", "tanh_prime", "chain_gradient", "error_term"]
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
 def test_stub_is_not_done_yet(exercise_id):
     result = assert_fails_with(exercise_id, stub, "Not done yet")
-    assert result.max_points == core.EXERCISES[exercise_id].points
+    assert result.max_points == EXERCISES[exercise_id].points
 
 
 def test_points_add_up():
-    assert [core.EXERCISES[e].points for e in EXERCISE_IDS] == [2, 2, 3, 3]
+    assert [EXERCISES[e].points for e in EXERCISE_IDS] == [2, 2, 3, 3]
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
@@ -61,7 +67,7 @@ def test_learner_exception_becomes_feedback(exercise_id):
 
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
 def test_infinite_loop_is_stopped(exercise_id, monkeypatch):
-    monkeypatch.setattr(core, "DEFAULT_TIMEOUT", 0.3)
+    monkeypatch.setattr(isolation, "DEFAULT_TIMEOUT", 0.3)
 
     def forever(*args):
         while True:
@@ -73,8 +79,8 @@ def test_call_timeout_argument():
     def forever():
         while True:
             pass
-    with pytest.raises(core.Incorrect, match="did not finish"):
-        core.call(forever, timeout=0.2)
+    with pytest.raises(Incorrect, match="did not finish"):
+        isolation.call(forever, timeout=0.2)
 
 
 # ---------------------------------------------------------------- sigmoid_prime
@@ -83,8 +89,9 @@ def test_call_timeout_argument():
     lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2,
     lambda z: 0.25 / np.cosh(z / 2) ** 2,
     lambda z: s(z) - s(z) ** 2,
-    lambda z: sp(z).tolist(),
-], ids=["s(1-s)", "textbook exp", "sech", "s-s^2", "lists"])
+    lambda z: mine(z).tolist(),
+    lambda z: mine(z).astype(np.float32),
+], ids=["s(1-s)", "textbook exp", "sech", "s-s^2", "lists", "float32"])
 def test_sigmoid_prime_right_answers_pass(answer):
     result = check("sigmoid_prime", answer)
     assert result.passed and result.points == 2, result
@@ -110,10 +117,33 @@ def test_sigmoid_prime_wrong_answers_get_their_hint(answer, hint):
 
 
 def test_sigmoid_prime_shape_nan_and_type_messages():
-    assert_fails_with("sigmoid_prime", lambda z: float(np.mean(sp(z))) + 0 * z.sum(), "shape")
-    assert_fails_with("sigmoid_prime", lambda z: sp(z) * np.nan, "NaN or inf")
+    assert_fails_with("sigmoid_prime", lambda z: float(np.mean(mine(z))) + 0 * z.sum(), "shape")
+    assert_fails_with("sigmoid_prime", lambda z: mine(z) * np.nan, "NaN or inf")
     assert_fails_with("sigmoid_prime", lambda z: ["slope"] * z.size, "not a number")
     assert_fails_with("sigmoid_prime", lambda z: {"slope": 0.25}, "not a number")
+
+
+def test_sigmoid_prime_squared_sigmoid_gets_its_hint():
+    """A reviewer's real mistake (issue 9): the sigmoid times itself."""
+    assert_fails_with("sigmoid_prime", lambda z: s(z) ** 2, "expected", "got",
+                      "multiplies the sigmoid by itself")
+
+
+@pytest.mark.parametrize("answer", [
+    act.sigmoid_prime,
+    lambda z: act.sigmoid_prime(z),
+    lambda z: act.ACTIVATIONS["sigmoid"][1](z),
+    lambda z: act.sigmoid_prime_from_output(s(z)),
+], ids=["the function", "a wrapper", "the table", "from the output"])
+def test_sigmoid_prime_calling_the_package_is_recognised(answer):
+    assert_fails_with("sigmoid_prime", answer, "the package's own answer",
+                      "vgteach.activations.sigmoid_prime")
+
+
+def test_a_float16_answer_is_told_to_use_float64():
+    result = assert_fails_with("sigmoid_prime", lambda z: mine(z).astype(np.float16),
+                               "float16 precision", "Compute in float64")
+    assert "expected" not in result.message  # no two equal-looking numbers
 
 
 def test_sigmoid_prime_in_place_change_is_reported():
@@ -129,7 +159,8 @@ def test_sigmoid_prime_in_place_change_is_reported():
     lambda z: 1 / np.cosh(z) ** 2,
     lambda z: 4 * sp(2 * z),
     lambda z: (1 - np.tanh(z)) * (1 + np.tanh(z)),
-], ids=["1-t^2", "sech^2", "via sigmoid", "factored"])
+    lambda z: (1 - np.tanh(z) ** 2).astype(np.float32),
+], ids=["1-t^2", "sech^2", "via sigmoid", "factored", "float32"])
 def test_tanh_prime_right_answers_pass(answer):
     result = check("tanh_prime", answer)
     assert result.passed and result.points == 2, result
@@ -142,15 +173,21 @@ def test_tanh_prime_right_answers_pass(answer):
     (lambda z: np.tanh(z) * (1 - np.tanh(z)), "sigmoid-style formula"),
     (lambda z: 1 / np.cosh(z), "too wide"),
     (lambda z: 4 * sp(z), "the sigmoid's argument is 2z"),
-], ids=["1-t", "1-z^2", "1+t^2", "t(1-t)", "sech", "4 s'(z)"])
+    (lambda z: 2 * sp(2 * z), "the chain rule is applied only once"),
+], ids=["1-t", "1-z^2", "1+t^2", "t(1-t)", "sech", "4 s'(z)", "2 s'(2z)"])
 def test_tanh_prime_wrong_answers_get_their_hint(answer, hint):
     result = assert_fails_with("tanh_prime", answer, "expected", "got", hint)
     assert "square" not in result.message  # the hint aims at the mistake, not at the formula
 
 
+def test_tanh_prime_square_of_the_difference_gets_its_hint():
+    assert_fails_with("tanh_prime", lambda z: (1 - np.tanh(z)) ** 2, "expected", "got",
+                      "the square belongs to tanh(z) alone")
+
+
 def test_tanh_prime_other_wrong_answer_names_input_and_values():
     result = assert_fails_with("tanh_prime", lambda z: np.cos(z), "For z = array of shape (13,)",
-                               "expected array")
+                               "expected [", "got [", "they differ most at entry")
     assert "Hint" not in result.message
 
 
@@ -232,8 +269,10 @@ def chain_with(first, later_factor):
      "the first layer's own slope"),
     (chain_with(lambda w, x, z: x * sp(z[0]), lambda w, z, a: sp(z[1:])),
      "the weights are missing"),
+    (chain_with(lambda w, x, z: x * sp(s(z[0])), lambda w, z, a: w[1:] * sp(a[2:])),
+     "at each layer's output a_i"),
 ], ids=["0.25^n", "|x| 0.25^n", "0.25^(n-1)", "no x", "w1 not x", "sigmoid not slope", "slope at input",
-        "no first slope", "no weights"])
+        "no first slope", "no weights", "slope of the output"])
 def test_chain_gradient_wrong_answers_get_their_hint(answer, hint):
     assert_fails_with("chain_gradient", answer, "expected", "got", hint)
 
@@ -281,6 +320,16 @@ def test_error_term_right_answers_pass(answer):
 ], ids=["no f'", "sigmoid", "times z", "f' twice", "no transpose", "f' of output"])
 def test_error_term_wrong_answers_get_their_hint(answer, hint):
     assert_fails_with("error_term", answer, "expected", "got", hint)
+
+
+def test_error_term_matrix_product_for_the_slope_gets_its_hint():
+    """A reviewer's real mistake (issue 9): `@` where the slope multiplies elementwise. Where the
+    shapes do not fit it fails with the shape hint, which names `@` too."""
+    result = assert_fails_with("error_term", lambda d, W, z: (d @ W.T) @ sp(z), "elementwise (*)")
+    assert "not with @" in result.message or "mixes the units" in result.message
+    square = isolation.call(lambda d, W, z: (d @ W.T) @ sp(z), np.ones((3, 2)), np.ones((3, 2)),
+                            np.zeros((3, 3)))
+    assert square.shape == (3, 3)  # the case the checker uses to show the `@` hint by value
 
 
 def test_error_term_shape_messages():

@@ -142,7 +142,7 @@ def test_count_dead_right_answers(answer):
     (lambda a: int(np.any(a == 0, axis=0).sum()), "dead means 0 on every one"),
     (lambda a: int(np.all(a == 0, axis=1).sum()), "axis"),
     (lambda a: np.all(a == 0, axis=0).mean(), "fraction"),
-    (lambda a: np.all(a == 0, axis=0), "one whole number"),
+    (lambda a: np.all(a == 0, axis=0), "True/False"),
 ])
 def test_count_dead_wrong_answers(answer, hint):
     r = check("count_dead_units", answer)

@@ -30,7 +30,7 @@ from . import activations, initializers, layers, optim
 from ._validation import check_int
 
 __all__ = ["Autoencoder", "autoencoder_loss_and_grads", "train_autoencoder",
-           "pretrain_autoencoders", "encode", "load_pretrained"]
+           "pretrain_autoencoders", "encode", "fold_standardization", "load_pretrained"]
 
 
 @dataclass
@@ -116,6 +116,31 @@ def _standardize(h):
     return (h - mean) / std, mean, std
 
 
+def fold_standardization(W, b, mean, std):
+    """An encoder ``(W, b)`` trained on standardized input, rewritten to take the raw input.
+
+    ``((h - mean) / std) @ W + b == h @ (W / std[:, None]) + (b - (mean / std) @ W)``.
+
+    Parameters
+    ----------
+    W : ndarray (D, H); b : ndarray (H,)
+    mean, std : ndarray (D,), the standardization of the input ``h`` (N, D)
+
+    Returns
+    -------
+    W_folded : ndarray (D, H); b_folded : ndarray (H,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W, b = np.array([[2.0], [1.0]]), np.array([0.5])
+    >>> fold_standardization(W, b, mean=np.array([1.0, 0.0]), std=np.array([2.0, 1.0]))
+    (array([[1.],
+           [1.]]), array([-0.5]))
+    """
+    return W / std[:, None], b - (mean / std) @ W
+
+
 def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sigmoid",
                           batch_size=None, optimizer="sgd", return_levels=False):
     """Greedy layer-wise pretraining: one autoencoder per level, each on the code below it.
@@ -146,8 +171,7 @@ def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sig
                                   activation=activation, batch_size=batch_size,
                                   optimizer=optimizer)
         levels.append(level)
-        # ((h - mean) / std) @ W + b  ==  h @ (W / std[:, None]) + (b - (mean / std) @ W)
-        pairs.append((level.W / std[:, None], level.b - (mean / std) @ level.W))
+        pairs.append(fold_standardization(level.W, level.b, mean, std))
         h = encode(pairs[-1:], h, activation)
     return (pairs, levels) if return_levels else pairs
 

@@ -1,7 +1,18 @@
 """Exercise checkers: ``check(exercise_id, answer) -> CheckResult``.
 
-Each lesson's checkers live in their own module and register themselves on import; this package
-imports them all, so ``from vgteach.checks import check`` knows every exercise.
+The package is split by job:
+
+* ``results``: ``CheckResult``, ``Incorrect``, the ``EXERCISES`` registry and ``@exercise``;
+* ``isolation``: ``call``, which runs the learner's code in a child process under a time and
+  memory limit and brings back plain numbers only;
+* ``compare``: the one precision policy and ``expect`` (right answer, else the matching
+  misconception's hint);
+* ``grading``: ``check`` (fixed inputs, feedback) and ``grade`` (fresh inputs, for hidden tests);
+* ``judge``: grading outside the student's kernel, for nbgrader (``make nbgrader-course``);
+* ``chain_rule``, ``diagnosis``, ``remedies``, ``architectures``: the checkers of lessons 1-9.
+
+Each lesson's checkers register themselves on import; this package imports them all, so
+``from vgteach.checks import check`` knows every exercise.
 
 Examples
 --------
@@ -10,43 +21,15 @@ Examples
 >>> result.passed, result.points
 (False, 0.0)
 """
-import sys
-
-from . import core  # noqa: F401
-from . import chain_rule  # noqa: F401  (registers lessons 1-2: slopes, the chain-rule product)
+from . import chain_rule  # noqa: F401  (lessons 1-2: slopes, the chain-rule product)
 from . import diagnosis  # noqa: F401  (lessons 3-4: layer speeds, saturation, ReLU, dead units)
 from . import remedies  # noqa: F401  (lessons 5-7: init, batch norm, Adam, clipping, pretraining)
 from . import architectures  # noqa: F401  (lessons 8-9: LSTM gating, residual blocks)
-from .core import EXERCISES, CheckResult, check, grade
+from ._guard import guard as _guard
+from .grading import check, grade
+from .results import EXERCISES, CheckResult
 
 __all__ = ["check", "grade", "CheckResult", "EXERCISES"]
 
-
-def _guard(genuine_grade):
-    """Make ``vgteach.checks.grade`` always the genuine function: it is what the hidden tests
-    of graded notebooks import, so a notebook that reassigns it (``vgteach.checks.grade = ...``
-    or through ``vgteach.checks.__dict__``) must not change what they get."""
-    module_type = type(sys.modules[__name__])
-    message = "vgteach.checks.grade is read-only: it grades your work."
-
-    class _Guarded(module_type):
-        def __getattribute__(self, name):
-            if name == "grade":
-                return genuine_grade
-            return module_type.__getattribute__(self, name)
-
-        def __setattr__(self, name, value):
-            if name in ("grade", "__class__"):
-                raise AttributeError(message)
-            module_type.__setattr__(self, name, value)
-
-        def __delattr__(self, name):
-            if name == "grade":
-                raise AttributeError(message)
-            module_type.__delattr__(self, name)
-
-    sys.modules[__name__].__class__ = _Guarded
-
-
-_guard(grade)
+_guard(__name__, grade)
 del _guard
