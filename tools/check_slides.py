@@ -251,6 +251,7 @@ def inspect_deck(page, notebook=None, name=""):
             slide.remarks.append(f"cell {index(s['cell'])}: a box scrolls, {s['px']} px out of "
                                  "view")
         slides.append(slide)
+    width, height = (m["width"], m["height"]) if slides else (960, 700)
     by_pos = {(s.h, s.v): s for s in slides}
     for p in page.evaluate("() => vgInspect.maths()"):
         slide = by_pos.get((p["h"], p["v"]))
@@ -258,7 +259,7 @@ def inspect_deck(page, notebook=None, name=""):
             continue
         slide.problems.append(Problem(f"maths {p['kind']}", repr(p["text"]), 0,
                                       index(p["cell"])))
-    return Deck(name, slides, W if slides else 960, H if slides else 700)
+    return Deck(name, slides, width, height)
 
 
 def check(decks, out, chromium_path=CHROMIUM):

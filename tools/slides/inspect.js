@@ -27,37 +27,39 @@
   }
 
   // The union of the boxes of everything visible inside `root`. A box that clips (overflow
-  // other than visible) counts with its own size: what scrolls inside it is reported apart.
+  // other than visible) counts with its own size; what scrolls inside it is listed apart.
   function extent(root, toSlide, scrolled) {
     const box = { top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity };
     const cells = new Map();
-    const visit = (el, cell) => {
+    const grow = (target, b) => {
+      target.top = Math.min(target.top, b.top);
+      target.bottom = Math.max(target.bottom, b.bottom);
+      target.left = Math.min(target.left, b.left);
+      target.right = Math.max(target.right, b.right);
+    };
+    const visit = (el, cell, clipped) => {
       if (el.matches(UNSEEN)) return;
       const cs = getComputedStyle(el);
       if (cs.display === "none") return;
       if (el.classList.contains("jp-Cell") && el.id.startsWith("cell-id=")) cell = cellOf(el);
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0 && cs.visibility !== "collapse") {
+      if (!clipped && r.width > 0 && r.height > 0) {
         const b = toSlide(r);
-        for (const target of cell ? [box, cells.get(cell) || cells.set(cell, {
-          top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity }).get(cell)] : [box]) {
-          target.top = Math.min(target.top, b.top);
-          target.bottom = Math.max(target.bottom, b.bottom);
-          target.left = Math.min(target.left, b.left);
-          target.right = Math.max(target.right, b.right);
+        grow(box, b);
+        if (cell) {
+          if (!cells.has(cell)) cells.set(cell, { top: Infinity, bottom: -Infinity,
+            left: Infinity, right: -Infinity });
+          grow(cells.get(cell), b);
         }
       }
-      const clips = cs.overflowX !== "visible" || cs.overflowY !== "visible";
-      if (clips && el !== root) {
+      const clips = el !== root && (cs.overflowX !== "visible" || cs.overflowY !== "visible");
+      if (clips && (cs.overflowX !== "hidden" || cs.overflowY !== "hidden")) {
         const hidden = Math.max(el.scrollHeight - el.clientHeight, el.scrollWidth - el.clientWidth);
-        if (hidden > 1 && (cs.overflowX !== "hidden" || cs.overflowY !== "hidden")) {
-          scrolled.push({ cell, px: Math.round(hidden), what: el.className.toString() });
-        }
-        return;
+        if (hidden > 1) scrolled.push({ cell, px: Math.round(hidden), what: el.tagName.toLowerCase() });
       }
-      for (const child of el.children) visit(child, cell);
+      for (const child of el.children) visit(child, cell, clipped || clips);
     };
-    visit(root, null);
+    visit(root, null, false);
     return { box, cells };
   }
 
