@@ -89,6 +89,9 @@ def test_every_slide_is_visited(inspected):
         nb = nbformat.read(next(p for p in lessons() if p.stem == stem), as_version=4)
         ids = {c.get("id") for c in nb.cells}
         assert all(s.key in ids for s in deck.slides), f"{stem}: a slide not traced to its cell"
+        fragments = sum(c.metadata.get("slideshow", {}).get("slide_type") == "fragment"
+                        for c in nb.cells)
+        assert sum(s.fragments for s in deck.slides) == fragments, stem
 
 
 def test_the_decks_load_nothing_from_the_web(inspected):

@@ -69,6 +69,7 @@ class Slide:
     cells: list          # notebook indices of the cells on the slide
     key: str             # the id of the slide's first cell: stable when cells move
     height: int = 0      # content height in slide pixels
+    fragments: int = 0   # steps that appear on a click
     problems: list = dataclasses.field(default_factory=list)
     remarks: list = dataclasses.field(default_factory=list)   # fine, but worth knowing
 
@@ -193,7 +194,7 @@ def inspect_deck(page, notebook=None, name=""):
     for info in page.evaluate("() => vgInspect.slides()"):
         ids = [c for c in info["cells"] if c]
         slide = Slide(info["h"], info["v"], info["title"], [index(c) for c in ids],
-                      ids[0] if ids else f"{info['h']}.{info['v']}")
+                      ids[0] if ids else f"{info['h']}.{info['v']}", fragments=info["fragments"])
         m = page.evaluate("([h, v]) => vgInspect.measure(h, v)", [info["h"], info["v"]])
         W, H = m["width"], m["height"]
         if m["bottom"] is not None and m["bottom"] > -1e308:

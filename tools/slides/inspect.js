@@ -22,7 +22,8 @@
     return R.getSlides().map((s) => {
       const i = R.getIndices(s);
       return { h: i.h, v: i.v || 0, title: title(s), cells: [...s.querySelectorAll(".jp-Cell")]
-        .filter((c) => !c.closest("aside.notes")).map((c) => cellOf(c)) };
+        .filter((c) => !c.closest("aside.notes")).map((c) => cellOf(c)),
+        fragments: s.querySelectorAll(".fragment").length };
     });
   }
 
