@@ -7,6 +7,10 @@ the npm registry at the versions pinned in tools/slides/package-lock.json and co
 ``build/slides/vendor/``; the decks refer to them by relative paths, so the folder
 ``build/slides/`` works offline, from a USB stick or any static web server.
 
+The template (tools/slides/offline.html.j2) fits the slides to the deck's 960 x 700 px;
+``python tools/check_slides.py`` (``make slides-check``) shows, slide by slide, what still
+does not.
+
 Usage: ``python tools/build_slides.py [--out build/slides] [notebooks ...]``
 """
 import argparse

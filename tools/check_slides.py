@@ -41,8 +41,6 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 VIEWPORT = {"width": 1000, "height": 730}
 #: rounding slack, in slide pixels
 TOLERANCE = 1.0
-#: kinds of problem a lesson fixes by re-cutting its slides; the rest are the build's to fix
-FIT_KINDS = ("too tall", "too wide", "figure off-screen", "figure not shown")
 
 
 @dataclasses.dataclass
@@ -197,7 +195,7 @@ def inspect_deck(page, notebook=None, name=""):
                       ids[0] if ids else f"{info['h']}.{info['v']}", fragments=info["fragments"])
         m = page.evaluate("([h, v]) => vgInspect.measure(h, v)", [info["h"], info["v"]])
         W, H = m["width"], m["height"]
-        if m["bottom"] is not None and m["bottom"] > -1e308:
+        if m["bottom"] is not None:
             slide.height = round(m["bottom"] - min(m["top"], 0))
         if m["bottom"] and m["bottom"] > H + TOLERANCE:
             over = [c for c in m["cells"] if c["bottom"] > H + TOLERANCE]
@@ -210,6 +208,9 @@ def inspect_deck(page, notebook=None, name=""):
         if m["top"] is not None and m["top"] < -TOLERANCE:
             slide.problems.append(Problem("too tall", f"content starts {-m['top']:.0f} px above "
                                           "the slide", round(-m["top"])))
+        if m["left"] is not None and m["left"] < -TOLERANCE:
+            slide.problems.append(Problem("too wide", f"content starts {-m['left']:.0f} px left "
+                                          "of the slide", round(-m["left"])))
         if m["right"] and m["right"] > W + TOLERANCE:
             over = [c for c in m["cells"] if c["right"] > W + TOLERANCE]
             for c in over or [None]:
@@ -221,7 +222,7 @@ def inspect_deck(page, notebook=None, name=""):
             size = f"{fig['width']:.0f} x {fig['height']:.0f} px"
             cell = index(fig["cell"])
             if not fig["loaded"]:
-                slide.problems.append(Problem("figure not shown", f"figure {n} did not load",
+                slide.problems.append(Problem("figure not loaded", f"figure {n} did not load",
                                               0, cell))
             elif fig["width"] < 1 or fig["height"] < 1:
                 slide.problems.append(Problem("figure not shown", f"figure {n} is never "

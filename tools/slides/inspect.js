@@ -11,9 +11,16 @@
     return cell && cell.id.startsWith("cell-id=") ? cell.id.slice("cell-id=".length) : null;
   }
 
+  // A slide's title as typed: formulas as their TeX, not MathJax's rendered text.
   function title(section) {
     const h = section.querySelector("h1, h2, h3");
-    return h ? h.textContent.replace(/¶$/, "").trim() : "";
+    if (!h) return "";
+    const copy = h.cloneNode(true);
+    copy.querySelectorAll(".MathJax_Preview, .mjx-chtml, .MathJax_CHTML, .MJXc-display, a.anchor-link")
+      .forEach((e) => e.remove());
+    copy.querySelectorAll('script[type^="math/tex"]').forEach((e) =>
+      e.replaceWith(`$${e.textContent}$`));
+    return copy.textContent.replace(/¶$/, "").trim();
   }
 
   // Every leaf slide (a slide or a sub-slide) with its indices.
@@ -107,8 +114,9 @@
         const view = area.querySelector(".widget-subarea > *, .jupyter-widgets > .lm-Widget, .jupyter-widgets > .widget-box");
         return { cell: cellOf(s), rendered: !!view };
       });
-    return { h, v, width: W, height: H, scale, top: box.top, bottom: box.bottom, left: box.left,
-      right: box.right, cells: [...cells.entries()].map(([id, b]) => ({ id, ...b })), figures,
+    const empty = !Number.isFinite(box.top); // nothing visible: no extent
+    return { h, v, width: W, height: H, scale, top: empty ? null : box.top,
+      bottom: empty ? null : box.bottom, left: empty ? null : box.left, right: empty ? null : box.right, cells: [...cells.entries()].map(([id, b]) => ({ id, ...b })), figures,
       scrolled, widgets };
   }
 
