@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: lab test bench exercises nbgrader-course slides clean
+.PHONY: lab test bench exercises nbgrader-course slides slides-check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,15 @@ COURSE ?= $(HOME)/vgteach-nbgrader
 nbgrader-course: $(VENV)/.installed
 	$(PY) tools/nbgrader_course.py --out "$(COURSE)"
 
-# One offline reveal.js deck per lesson in build/slides (needs npm once, for reveal.js).
+# One offline reveal.js deck per lesson in build/slides (needs npm once, for reveal.js);
+# LESSON=notebooks/05_initialization.ipynb builds one.
 slides: $(VENV)/.installed
-	$(PY) tools/build_slides.py --out build/slides
+	$(PY) tools/build_slides.py --out build/slides $(LESSON)
+
+# Build the decks and show, per slide, what does not fit the 960x700 screen (and from which
+# cell), in Chromium: make slides-check [LESSON=notebooks/05_initialization.ipynb]
+slides-check: $(VENV)/.installed
+	$(PY) tools/check_slides.py --out build/slides $(LESSON)
 
 # Never deletes grades: refuses while build/ holds an nbgrader gradebook (an old course location).
 clean:

@@ -1,15 +1,20 @@
-"""Build the lecture decks once per test session, shared by test_slides and test_browser.
+"""Build the lecture decks once per test session, shared by test_slides and test_browser_slides.
 
 Both modules may run in different xdist workers, so the build holds a file lock and is skipped
-when a stamp shows the same notebooks, package and JavaScript pins were already built.
+when a stamp shows the same notebooks, package, template and JavaScript pins were already built.
+Also here: the slides known not to fit yet (``KNOWN_BAD``) and a small synthetic lesson that
+exercises every fitting rule of the template.
 """
+import base64
 import fcntl
 import hashlib
+import io
 import os
 import pathlib
 import shutil
 import sys
 
+import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -17,6 +22,80 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_slides  # noqa: E402
 
 OUT = ROOT / "build" / "test-slides"
+
+#: Slides that do not fit yet, until their lessons are re-cut (issue 12): lesson -> {id of the
+#: slide's first cell: the kinds of problem ``tools/check_slides.py`` reports on it}. Only
+#: problems a lesson fixes may be listed (see ``LISTABLE``). tests/test_browser_slides.py fails
+#: on any problem not listed here AND on a listed one that went away, so this can only shrink:
+#: when you fix a slide, delete its line (and a lesson's entry when it is empty).
+KNOWN_BAD = {
+    "01_sigmoid_tanh_and_their_slopes": {
+        "8db2d7c5": {"too tall"},  # slide 13 Explore: how much of each activation is
+    },
+    "02_the_chain_rule_product": {
+        "fe2971dc": {"too tall"},  # slide 5.2
+        "3c5ebe9d": {"too tall"},  # slide 8 Many neurons per layer: the error term δ
+        "b97b0bc2": {"too tall"},  # slide 11 What sets the size: slopes and weights
+        "9ebe5179": {"too tall"},  # slide 12 Explore: depth, weights, activation
+    },
+    "03_recognising_vanishing_gradients": {
+        "3bed5547": {"too tall"},  # slide 3.4
+        "95ba516b": {"too tall"},  # slide 3.5 Explore
+        "73018242": {"too tall"},  # slide 5 Symptom 1: the loss curve stalls
+        "e10c4063": {"too tall"},  # slide 6.2
+    },
+    "04_activation_functions": {
+        "395336b0": {"figure off-screen", "too tall"},  # slide 4 Why the slope helps, and why it i
+        "ba8ec57a": {"too tall"},  # slide 5.3
+        "4595197c": {"too tall"},  # slide 5.4 Dying during training
+        "14c5d75f": {"too tall"},  # slide 6.2
+        "3480f15b": {"too tall"},  # slide 7.2 Explore
+    },
+    "05_initialization": {
+        "3969cc50": {"maths shows TeX"},  # slide 2 One layer, forward: where fan_in · Var(w
+        "447aca83": {"maths shows TeX"},  # slide 3 One layer, backward: the same rule with
+        "ae7cff66": {"figure off-screen", "maths shows TeX", "too tall"},  # slide 5 CS231n's demo:
+        "79d1d50e": {"too tall"},  # slide 5.2 Explore
+        "25f9f224": {"figure off-screen", "too tall"},  # slide 6 He et al.: a 30-layer ReLU net st
+        "e9e30918": {"too tall"},  # slide 7 Glorot & Bengio: singular values of the
+        "f2bc721e": {"figure off-screen", "too tall"},  # slide 8 Saxe et al.: orthogonal init make
+        "c7fd5081": {"maths shows TeX"},  # slide 9 A claim to correct: "careful init keeps
+    },
+    "06_normalization_optimizers_clipping": {
+        "9c519bc4": {"too tall"},  # slide 2 Batch normalization (Ioffe & Szegedy 201
+        "81e16828": {"too tall"},  # slide 3 What batch norm does to a deep sigmoid n
+        "4e056a5a": {"too tall"},  # slide 4.3
+        "c5af9d43": {"too tall"},  # slide 5 Adam in a deep sigmoid net: early layers
+        "38333114": {"too tall"},  # slide 6.2
+        "d3fd74a6": {"too tall"},  # slide 7 A nuance: batch norm alone can make grad
+        "e511871d": {"too tall"},  # slide 8.2
+    },
+    "07_layerwise_pretraining": {
+        "532fbb98": {"too tall"},  # slide 4 One level: an autoencoder on the pixels
+        "fd3951b2": {"figure off-screen", "too tall"},  # slide 5 Stack six levels, then fine-tune
+    },
+    "08_lstm_gating": {
+        "2cdbf480": {"too tall"},  # slide 2 A tanh RNN is a deep net, one layer per
+        "57a6d120": {"too tall"},  # slide 3 The LSTM's cell state: an additive path
+        "c2dff077": {"too tall"},  # slide 4 RNN vs LSTM: gradient size against dista
+        "7b5a239a": {"figure off-screen", "too tall"},  # slide 5 The forget-gate bias decides
+        "271b2a83": {"too tall"},  # slide 6.2
+        "6bf7a775": {"figure off-screen", "too tall"},  # slide 8 Explore
+    },
+    "09_residual_connections": {
+        "71c664f5": {"too tall"},  # slide 2 One block, two Jacobians
+        "fb2e492f": {"too tall"},  # slide 3.2
+        "ee820ae0": {"too tall"},  # slide 4 Gradient norms per layer at initializati
+        "47f38d27": {"too tall"},  # slide 5 Degradation in miniature
+        "c7b32faf": {"too tall"},  # slide 8 Explore
+        "685779c0": {"too tall"},  # slide 9 Summary
+    },
+}
+
+#: problems a lesson author fixes (re-cut the slide, smaller figure, fix the TeX); everything
+#: else (maths rendered twice or not typeset, a figure that does not load, a widget that does not
+#: render, loads from the web) is the build's job and never listed
+LISTABLE = {"too tall", "too wide", "figure off-screen", "figure not shown", "maths shows TeX"}
 
 
 def lessons():
@@ -27,11 +106,20 @@ def lessons():
 def _fingerprint(notebooks):
     h = hashlib.sha256()
     inputs = list(notebooks) + sorted((ROOT / "vgteach").rglob("*.py")) + \
-        [ROOT / "tools" / "build_slides.py", ROOT / "tools" / "slides" / "package-lock.json",
-         ROOT / "tools" / "slides" / "offline.html.j2"]
+        [ROOT / "tools" / "build_slides.py"] + \
+        sorted(p for p in (ROOT / "tools" / "slides").iterdir()
+               if p.is_file() and p.name != "inspect.js")  # the checker's, not the build's
     for p in inputs:
         h.update(str(p).encode() + p.read_bytes())
     return h.hexdigest()
+
+
+def _need_npm():
+    if shutil.which("npm") is None and not (OUT / "vendor" / ".package-lock.json").exists():
+        reason = "make slides needs npm (Node.js) to fetch reveal.js; apt-get install npm"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 def built_decks():
@@ -40,11 +128,7 @@ def built_decks():
     Building needs npm the first time (to fetch reveal.js): without it the slide tests skip,
     except in CI (CI=true), where that is a failure; .ci/run installs npm with apt-get.
     """
-    if shutil.which("npm") is None and not (OUT / "vendor" / ".package-lock.json").exists():
-        reason = "make slides needs npm (Node.js) to fetch reveal.js; apt-get install npm"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    _need_npm()
     notebooks = lessons()
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / ".lock", "w") as lock:
@@ -56,3 +140,102 @@ def built_decks():
             build_slides.build(notebooks, OUT)
             stamp.write_text(want)
     return list(zip(notebooks, decks))
+
+
+def _png(width, height):
+    """A PNG of ``width`` x ``height`` pixels (a filled rectangle), base64 as in a notebook."""
+    import matplotlib
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+    fig.patch.set_facecolor("#4477aa")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _cell(kind, source, slide_type, cell_id, outputs=(), tags=(), **metadata):
+    new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+    cell = new(source)
+    cell.id = cell_id
+    cell.metadata["slideshow"] = {"slide_type": slide_type}
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    cell.metadata.update(metadata)
+    if kind == "code":
+        cell.outputs = list(outputs)
+        cell.execution_count = 1
+    return cell
+
+
+def synthetic_lesson():
+    """An executed notebook with one slide per fitting rule; each cell id says what it tests.
+
+    Slides (cell ids): ``maths`` 40 inline formulas; ``tall-figure`` text and a 900 x 800 px
+    figure (fits once shrunk); ``long-output`` 80 printed lines (scroll in their box);
+    ``hidden-code`` a cell tagged hide-input (code into the notes); ``removed`` remove-input
+    and remove-output; ``alt`` figures with alt text in the output's and the cell's metadata;
+    and two that cannot fit: ``too-tall`` (60 lines of prose) and ``figure-below`` (prose, then
+    a figure that would have to shrink below 60%).
+    """
+    png = _png(900, 800)
+    small = _png(300, 120)
+    formulas = " ".join(f"${k}^{{-{k}}} \\approx \\sigma'(z_{{{k}}})$" for k in range(1, 41))
+    long_text = "\n".join(f"line {k}: the gradient at layer {k} is {0.25 ** k:.3e}"
+                          for k in range(80))
+    lines = "\n\n".join(f"Sentence {k} of a slide that tries to say everything at once."
+                        for k in range(60))
+    cells = [
+        _cell("markdown", "# Synthetic deck\n\n" + formulas, "slide", "maths"),
+        _cell("markdown", "## A figure taller than the slide\n\nIt shrinks to fit.",
+              "slide", "tall-figure"),
+        _cell("code", "plot()", "-", "tall-figure-plot", [nbformat.v4.new_output(
+            "display_data", data={"image/png": png, "text/plain": "<Figure>"})]),
+        _cell("markdown", "## A long printed output", "slide", "long-output"),
+        _cell("code", "print_all()", "-", "long-output-print",
+              [nbformat.v4.new_output("stream", name="stdout", text=long_text)]),
+        _cell("markdown", "## The code is in the notes", "slide", "hidden-code"),
+        _cell("code", "secret_plotting_code = 1  # shown in the speaker notes", "-",
+              "hidden-code-cell", [nbformat.v4.new_output(
+                  "display_data", data={"image/png": small, "text/plain": "<Figure>"})],
+              tags=["hide-input"]),
+        _cell("markdown", "## Removed parts", "slide", "removed"),
+        _cell("code", "removed_input_code = 1", "-", "removed-input",
+              [nbformat.v4.new_output("stream", name="stdout", text="kept output\n")],
+              tags=["remove-input"]),
+        _cell("code", "kept_input_code = 1", "-", "removed-output",
+              [nbformat.v4.new_output("stream", name="stdout", text="removed output\n")],
+              tags=["remove-output"]),
+        _cell("markdown", "## Alt text", "slide", "alt"),
+        _cell("code", "show()", "-", "alt-output", [nbformat.v4.new_output(
+            "display_data", data={"image/png": small, "text/plain": "<Figure>"},
+            metadata={"image/png": {"alt": "Alt text from the output's metadata"}})]),
+        _cell("code", "show()", "-", "alt-cell", [nbformat.v4.new_output(
+            "display_data", data={"image/png": small, "text/plain": "<Figure>"})],
+              alt="Alt text from the cell's metadata"),
+        _cell("markdown", "## Too much prose\n\n" + lines, "slide", "too-tall"),
+        _cell("markdown", "## A figure below the fold\n\n" + "\n\n".join(lines.split("\n\n")[:14]),
+              "slide", "figure-below"),
+        _cell("code", "plot()", "-", "figure-below-plot", [nbformat.v4.new_output(
+            "display_data", data={"image/png": png, "text/plain": "<Figure>"})]),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def synthetic_deck(folder):
+    """Write the synthetic lesson and its deck into ``folder`` (vendor files linked from the
+    session's build); returns (notebook path, deck path)."""
+    built_decks()  # the vendored JavaScript
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    nb_path = folder / "00_synthetic.ipynb"
+    nbformat.write(synthetic_lesson(), nb_path)
+    if not (folder / "vendor").exists():
+        (folder / "vendor").symlink_to(OUT / "vendor", target_is_directory=True)
+    [deck] = build_slides.build_decks([nb_path], folder, execute=False)
+    return nb_path, deck

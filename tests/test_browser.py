@@ -1,16 +1,13 @@
 """End to end in a real browser: Playwright for Python driving Debian's Chromium.
 
-1. JupyterLab on 127.0.0.1 (temporary root and HOME): open the first lesson that shows an
-   explorer, run all cells, move the explorer's slider with the keyboard, see the plot change.
-2. A built slide deck, served from 127.0.0.1 with every other host blocked: slides and an
-   embedded figure render.
+JupyterLab on 127.0.0.1 (temporary root and HOME): open the first lesson that shows an
+explorer, run all cells, move the explorer's slider with the keyboard, see the plot change.
+The slide decks are seen in the browser by tests/test_browser_slides.py.
 
 Without Chromium (``/usr/bin/chromium``) the tests skip, except in CI (``CI=true``), where a
 missing browser is a failure: ``.ci/run`` installs it with apt-get.
 """
 import contextlib
-import functools
-import http.server
 import json
 import os
 import pathlib
@@ -19,13 +16,10 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
 import pytest
-
-from _slides import OUT, built_decks
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("VGTEACH_CHROMIUM", "/usr/bin/chromium")
@@ -174,65 +168,4 @@ def test_explorer_in_jupyterlab(browser, lab):
     third = _settled(page, after)
     assert third not in (before, after)
     assert not [e for e in errors if "Error" in e], errors
-    page.close()
-
-
-@pytest.fixture(scope="module")
-def deck_server():
-    decks = built_decks()
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(OUT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", decks
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_slide_deck_offline(browser, deck_server):
-    base, decks = deck_server
-    nb_path, deck = next(((n, d) for n, d in decks if "<img" in d.read_text()), decks[0])
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    remote = []
-
-    def only_local(route):
-        if route.request.url.startswith((base, "data:")):
-            route.continue_()
-        else:
-            remote.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.goto(f"{base}/{deck.name}", timeout=60_000)
-    # The template loads reveal.js through require.js (no window.Reveal): ask require for it.
-    page.wait_for_function("() => document.querySelector('.reveal.ready')", timeout=60_000)
-    page.evaluate("() => { window._reveal = window.Reveal || "
-                  "require('vendor/reveal.js/dist/reveal.js'); }")
-    total = page.evaluate("() => window._reveal.getTotalSlides()")
-    assert total >= 2
-    assert page.locator(".reveal .slides section.present").first.is_visible()
-    # Go to the first slide with a figure and check the image really decoded.
-    h, v = page.evaluate("""() => {
-        const img = document.querySelector('.reveal .slides section img');
-        const inner = img.closest('section'), outer = inner.parentElement.closest('section');
-        const tops = [...document.querySelectorAll('.reveal .slides > section')];
-        const h = tops.indexOf(outer || inner);
-        const v = outer ? [...outer.querySelectorAll(':scope > section')].indexOf(inner) : 0;
-        return [h, v]; }""")
-    page.evaluate(f"() => window._reveal.slide({h}, {v})")
-    img = page.locator(".reveal .slides section.present img").first
-    img.wait_for(state="visible", timeout=30_000)
-    assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
-    box = img.bounding_box()
-    assert box and box["width"] > 50 and box["height"] > 50
-    if "$" in nb_path.read_text():  # MathJax (vendored) typesets the lesson's formulas
-        page.wait_for_function("() => document.querySelector('.reveal .MathJax_CHTML')",
-                               timeout=30_000)
-    assert not remote, f"the deck tried to load {remote}"
     page.close()

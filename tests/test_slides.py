@@ -1,7 +1,9 @@
 """The lecture decks (make slides): one executed reveal.js deck per lesson, offline-ready.
 
 Checks each deck's structure against the lesson's slideshow metadata (slides and sub-slides),
-that no cell errored, that figures are embedded as images, and that nothing loads from the web.
+that no cell errored, that figures are embedded as images, and that nothing loads from the web;
+and, on a synthetic deck, the template's cell tags and alt text. What the slides look like in a
+browser (do they fit?) is tests/test_browser_slides.py.
 """
 import html.parser
 import re
@@ -9,7 +11,7 @@ import re
 import nbformat
 import pytest
 
-from _slides import OUT, built_decks
+from _slides import OUT, built_decks, synthetic_deck
 
 
 class _Sections(html.parser.HTMLParser):
@@ -106,3 +108,39 @@ def test_nothing_loads_from_the_web(decks):
                 assert not re.search(r"""@import\s+url\(\s*['"]?(https?:)?//""", css), local
     assert (vendor / "reveal.js" / "dist" / "reveal.js").exists()
     assert (vendor / "html-manager" / "dist" / "embed-amd.js").exists()
+
+
+@pytest.fixture(scope="module")
+def synthetic_html(tmp_path_factory):
+    _, deck = synthetic_deck(tmp_path_factory.mktemp("synthetic-html"))
+    return deck.read_text()
+
+
+def _notes(text):
+    return "".join(re.findall(r'<aside class="notes">(.*?)</aside>', text, re.S))
+
+
+def test_alt_text_from_metadata_reaches_the_deck(synthetic_html):
+    # nbconvert's lab/reveal templates write no alt at all; its HTML exporter then gives every
+    # <img> without one a placeholder. The template reads `alt` as the classic template does.
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', synthetic_html)
+    assert "Alt text from the output's metadata" in alts
+    assert "Alt text from the cell's metadata" in alts
+    assert alts.count("No description has been provided for this image") == 3  # the others
+
+
+def test_hide_input_moves_code_to_the_notes(synthetic_html):
+    notes = _notes(synthetic_html)
+    assert "secret_plotting_code" in notes
+    assert "secret_plotting_code" not in synthetic_html.replace(notes, "")
+
+
+def test_remove_input_and_remove_output(synthetic_html):
+    assert "removed_input_code" not in synthetic_html and "kept output" in synthetic_html
+    assert "removed output" not in synthetic_html and "kept_input_code" in synthetic_html
+
+
+def test_no_prompts_on_slides(decks):
+    for _, deck in decks:
+        text = deck.read_text()
+        assert not re.search(r"<div class=\"jp-(In|Out)putPrompt", text), deck.name

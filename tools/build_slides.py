@@ -7,6 +7,10 @@ the npm registry at the versions pinned in tools/slides/package-lock.json and co
 ``build/slides/vendor/``; the decks refer to them by relative paths, so the folder
 ``build/slides/`` works offline, from a USB stick or any static web server.
 
+The template (tools/slides/offline.html.j2) fits the slides to the deck's 960 x 700 px;
+``python tools/check_slides.py`` (``make slides-check``) shows, slide by slide, what still
+does not.
+
 Usage: ``python tools/build_slides.py [--out build/slides] [notebooks ...]``
 """
 import argparse
@@ -42,8 +46,12 @@ EXPORTER_OPTIONS = {
     "SlidesExporter.jquery_url": "vendor/jquery/dist/jquery.min.js",
     "SlidesExporter.mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
     "SlidesExporter.font_awesome_url": "vendor/font-awesome/css/font-awesome.css",
-    # nbconvert's Mermaid URL is not configurable; this template drops that CDN import.
+    # nbconvert's Mermaid URL is not configurable; this template drops that CDN import, and
+    # fits the slides (see the template's header).
     "SlidesExporter.template_file": str(NPM_DIR / "offline.html.j2"),
+    # No "In [3]:" / "Out[3]:" column: 110 px of a 960 px slide, and nothing for the audience.
+    "SlidesExporter.exclude_input_prompt": True,
+    "SlidesExporter.exclude_output_prompt": True,
 }
 
 
@@ -84,14 +92,18 @@ def install_vendor(out):
     return vendor
 
 
-def build_decks(notebooks, out, timeout=300):
+def build_decks(notebooks, out, timeout=300, execute=True):
     """Execute each notebook and write ``out/<stem>.slides.html`` (one nbconvert run; each
-    notebook runs in its own folder); returns the deck paths."""
+    notebook runs in its own folder); returns the deck paths.
+
+    ``execute=False`` converts notebooks that already hold their outputs (quicker when only the
+    template changed)."""
     notebooks = [pathlib.Path(n).resolve() for n in notebooks]
     if not notebooks:
         return []
-    cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides", "--execute",
+    cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "slides",
            f"--ExecutePreprocessor.timeout={timeout}", "--output-dir", str(out)]
+    cmd += ["--execute"] if execute else []
     cmd += [f"--{k}={v}" for k, v in EXPORTER_OPTIONS.items()]
     env = dict(os.environ, MPLBACKEND="agg")
     subprocess.run(cmd + [str(n) for n in notebooks], check=True, env=env,
