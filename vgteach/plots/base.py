@@ -1,0 +1,198 @@
+"""Plot objects that redraw, not rebuild (STYLE rule 17), and the one way helpers get a figure.
+
+A ``Plot`` declares its panels, creates its artists once (``build``) and changes them in place
+on ``update(result)``. On a figure of its own (an explorer's) it renders PNG bytes itself:
+constrained layout runs on the first render only, and again only when a title or label would
+stick out of the figure or into the panel beside it (a few text extents, measured after the
+draw); the PNG is written at low compression, which is 2-3x faster to encode and barely larger.
+Lessons draw the same objects on their own Axes through the ``plot_*`` functions, so a static
+figure and an explorer share one drawing path.
+
+Nothing here imports pyplot. ``new_axes(None)`` hands back an Axes on a new figure: made by
+pyplot only when the session already uses pyplot (a lesson imported it), so the lesson's
+``plt.show()`` and the inline backend show it, as for any plotting helper called without ``ax``;
+otherwise a standalone ``matplotlib.figure.Figure``.
+"""
+import io
+import sys
+import time
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from .access import _show_with_alt, describe, figure_bundle
+
+__all__ = ["Plot", "new_figure", "new_axes"]
+
+
+def new_figure(figsize=(6, 3.6)):
+    """A new Figure with constrained layout; in pyplot's registry only if pyplot is in use."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        return pyplot.figure(figsize=figsize, layout="constrained")
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def new_axes(ax=None, figsize=(6, 3.6)):
+    """Return ``ax``, or an Axes on a new figure (see ``new_figure``)."""
+    if ax is None:
+        ax = new_figure(figsize).add_subplot()
+    return ax
+
+
+class Plot:
+    """A figure of one result type whose artists are built once and updated in place.
+
+    Parameters
+    ----------
+    result : the result to draw first, or None (draw later with ``update``)
+    ax : None, an Axes, a Figure / SubFigure, or a sequence of Axes
+        None: the plot gets a ``matplotlib.figure.Figure`` of its own (``figsize``, no pyplot)
+        and can render itself (``png``). Otherwise it draws into what it is given: one Axes
+        for a one-panel plot, a (Sub)Figure it divides into its panels, or exactly as many
+        Axes as it has panels.
+
+    Subclasses set ``figsize`` and ``n_panels``, and implement ``build`` (create every artist),
+    ``draw(result)`` (change the artists in place) and ``describe_panels(result)`` (one
+    sentence or two per panel, for the alt text).
+
+    Attributes
+    ----------
+    figure, axes, ax : the root Figure, the panels (list), the first panel
+    result : the result drawn last
+    timings : dict of the last ``png()``: ``layout``, ``draw``, ``encode`` seconds, and
+        ``relayout`` (True when a label stuck out and the layout ran again)
+    """
+
+    figsize = (7.0, 3.8)
+    n_panels = 1
+    dpi = 100
+
+    def __init__(self, result=None, ax=None):
+        self._own = ax is None
+        if self._own:
+            fig = Figure(figsize=self.figsize, dpi=self.dpi)
+            self._canvas = FigureCanvasAgg(fig)
+            self._engine = ConstrainedLayoutEngine()
+            self._laid_out = False
+            axes = self.make_panels(fig)
+        elif hasattr(ax, "add_subplot"):  # a Figure or SubFigure: divide it into our panels
+            axes = self.make_panels(ax)
+        else:
+            axes = [ax] if hasattr(ax, "plot") else list(ax)
+            if len(axes) != self.n_panels:
+                raise ValueError(f"{type(self).__name__} draws {self.n_panels} panel(s); it was "
+                                 f"given {len(axes)} Axes. Pass ax=None, a Figure, or "
+                                 f"{self.n_panels} Axes.")
+        self.axes = list(axes)
+        self.ax = self.axes[0]
+        self.figure = self.ax.get_figure(root=True)
+        self.result = None
+        self.timings = {}
+        self.build()
+        if self._own:
+            describe(self.figure, lambda _: self.alt_text())
+        else:
+            for i, panel in enumerate(self.axes):
+                describe(panel, lambda _, i=i: self._panel_text(i))
+        if result is not None:
+            self.update(result)
+
+    # ---------------------------------------------------------------- for subclasses
+    def make_panels(self, fig):
+        """Create the panels on ``fig`` (a Figure or SubFigure); return a list of Axes."""
+        return list(fig.subplots(1, self.n_panels, squeeze=False)[0])
+
+    def build(self):
+        """Create every artist once (empty data is fine)."""
+        raise NotImplementedError
+
+    def draw(self, result):
+        """Change the artists in place to show ``result``."""
+        raise NotImplementedError
+
+    def describe_panels(self, result):
+        """One description per panel (what is plotted and the key numbers), list of str."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- public
+    def update(self, result):
+        """Show ``result``: change the artists in place (nothing is created or removed)."""
+        self.draw(result)
+        self.result = result
+        return self
+
+    def alt_text(self):
+        """The figure's text alternative, generated from the result drawn last."""
+        if self.result is None:
+            return None
+        parts = self.describe_panels(self.result)
+        if len(parts) == 1:
+            return parts[0]
+        return f"{len(parts)} panels. " + " ".join(f"({i}) {p}" for i, p in enumerate(parts, 1))
+
+    def _panel_text(self, i):
+        return None if self.result is None else self.describe_panels(self.result)[i]
+
+    def png(self):
+        """The figure as PNG bytes (a plot with a figure of its own only).
+
+        Constrained layout runs on the first call and again only when a title or axis label
+        sticks out of the figure or into the panel on its left.
+        """
+        if not self._own:
+            raise ValueError("Only a Plot with a figure of its own (ax=None) renders itself; "
+                             "show the lesson's figure as usual.")
+        t0 = time.perf_counter()
+        if not self._laid_out:
+            self._engine.execute(self.figure)
+            self._laid_out = True
+        t1 = time.perf_counter()
+        self._canvas.draw()
+        relayout = self._sticks_out()
+        if relayout:
+            self._engine.execute(self.figure)
+            self._canvas.draw()
+        t2 = time.perf_counter()
+        png = _encode(self._canvas)
+        t3 = time.perf_counter()
+        self.timings = {"layout": t1 - t0, "draw": t2 - t1, "encode": t3 - t2,
+                        "relayout": relayout}
+        return png
+
+    def _sticks_out(self):
+        """True when a title or axis label lies outside the figure or over the panel to its
+        left (after a draw, so every position is current; text extents are cached)."""
+        renderer = self._canvas.get_renderer()
+        width, height = self.figure.bbox.width, self.figure.bbox.height
+        texts = [t for ax in self.axes for t in (ax.title, ax._left_title, ax._right_title,
+                                                 ax.xaxis.label, ax.yaxis.label)]
+        if self.figure._suptitle is not None:
+            texts.append(self.figure._suptitle)
+        for text in texts:
+            if text.get_visible() and text.get_text():
+                bb = text.get_window_extent(renderer)
+                if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > width + 1 or bb.y1 > height + 1:
+                    return True
+        for left, right in zip(self.axes, self.axes[1:]):
+            label = right.yaxis.label
+            if label.get_text() and label.get_window_extent(renderer).x0 < left.bbox.x1:
+                return True
+        return False
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if self._own:
+            return figure_bundle(self.figure, png=self.png())
+        _show_with_alt(self.figure)
+        return {"text/plain": f"<{type(self).__name__} on a lesson's figure>"}
+
+
+def _encode(canvas):
+    """PNG bytes of an Agg canvas' buffer at zlib level 1 (fast; a few % larger than 6)."""
+    from PIL import Image
+    buffer = canvas.buffer_rgba()
+    out = io.BytesIO()
+    Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw", "RGBA", 0,
+                     1).save(out, format="PNG", compress_level=1)
+    return out.getvalue()
