@@ -32,6 +32,7 @@ __all__ = ["Explorer", "Precomputed", "slider", "hidden_answer", "HiddenAnswer",
 #: the line under an explorer's figure in a static render
 LIVE_NOTE = ("This explorer is live only in a running kernel: run the lesson with "
              "<code>make lab</code> or open it in the in-browser edition, then move the controls.")
+_HEADLINE = "font-size:14px;line-height:20px;height:20px;white-space:nowrap;overflow:hidden"
 # Visually hidden but read by screen readers, and announced when it changes (aria-live).
 _SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
             "clip:rect(0,0,0,0);white-space:nowrap;border:0")
@@ -65,7 +66,7 @@ class Explorer:
                                  f"explorer; the controls are {options}.")
             controls[name].value = value
         self._compute, self._link = compute, link
-        self.plot = plot()
+        self.plot = plot(headline=False)  # the headline is HTML above the image (cheaper)
         self.result, self.n_updates, self.timings = None, 0, {}
         self._values, self._png, self._last_move = None, None, None
         self._ahead_handle, self._live = None, False
@@ -73,12 +74,14 @@ class Explorer:
         width, height = (int(round(v)) for v in self.plot.figure.bbox.size)
         self.image = widgets.Image(value=self._png, format="png",
                                    layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
+        self.headline = widgets.HTML(self._headline_html())
         self.description = widgets.HTML(self._description_html())
         self.image._view_count = 0  # counted by the browser: > 0 once a view really shows
         self.image.observe(self._on_view_count, names="_view_count")
         self.widget = widgets.VBox([
             widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-            self.image, self.description])
+            self.headline, self.image, self.description])
+        self.widget.add_class("vgteach-explorer")
         for name, control in controls.items():
             control.observe(self._on_change, names="value")
 
@@ -93,6 +96,7 @@ class Explorer:
         if self._refresh():
             t0 = time.perf_counter()
             self.image.value = self._png
+            self.headline.value = self._headline_html()
             self.description.value = self._description_html()
             self.timings["send"] = time.perf_counter() - t0
             self.timings["total"] += self.timings["send"]
@@ -114,6 +118,10 @@ class Explorer:
         self.timings = {"compute": t1 - t0, "update": t2 - t1, **self.plot.timings,
                         "total": time.perf_counter() - t0}
         return True
+
+    def _headline_html(self):
+        text = html.escape(self.plot.headline(self.result))
+        return f'<div class="vgteach-headline" style="{_HEADLINE}">{text}</div>'
 
     def _description_html(self):
         text = html.escape(self.plot.alt_text() or "")
@@ -167,7 +175,8 @@ class Explorer:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, plus its figure for renderers without a kernel (see module)."""
         data = self.widget._repr_mimebundle_(include=include, exclude=exclude)
-        static, metadata = figure_bundle(self.plot.figure, png=self._png, note=LIVE_NOTE)
+        static, metadata = figure_bundle(self.plot.figure, png=self._png, note=LIVE_NOTE,
+                                         caption=self.plot.headline(self.result))
         data.update({"text/html": static["text/html"], "image/png": static["image/png"]})
         return data, metadata
 

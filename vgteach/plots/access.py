@@ -101,12 +101,13 @@ def alt_text(fig):
     return f"{len(parts)} panels. " + " ".join(f"({i}) {p}" for i, p in enumerate(parts, 1))
 
 
-def figure_bundle(fig, png=None, note=None):
+def figure_bundle(fig, png=None, note=None, caption=None):
     """``(data, metadata)`` of a figure output that carries its alt text (see module docstring).
 
     ``png`` reuses PNG bytes already rendered (the explorers' current image); by default the
-    figure is rendered once, as the inline backend does. ``note`` adds a line of HTML under the
-    image (the explorers say where they run live).
+    figure is rendered once, as the inline backend does. ``caption`` (plain text) goes above
+    the image, ``note`` (HTML) under it: the explorers show their headline and say where they
+    run live.
     """
     if png is None:
         from IPython.core.pylabtools import print_figure
@@ -114,7 +115,10 @@ def figure_bundle(fig, png=None, note=None):
     alt = alt_text(fig) or "A figure (no description was given)."
     b64 = base64.b64encode(png).decode("ascii")
     img = f'<img src="data:image/png;base64,{b64}" alt="{html.escape(alt, quote=True)}">'
-    body = img if note is None else f"<div>{img}<p>{note}</p></div>"
+    body = img
+    if caption is not None or note is not None:
+        top = "" if caption is None else f"<p>{html.escape(caption)}</p>"
+        body = f"<div>{top}{img}" + ("" if note is None else f"<p>{note}</p>") + "</div>"
     return ({"text/html": body, "image/png": b64, "text/plain": f"<Figure: {alt}>"},
             {"image/png": {"alt": alt}})
 

@@ -53,9 +53,16 @@ class Plot:
         for a one-panel plot, a (Sub)Figure it divides into its panels, or exactly as many
         Axes as it has panels.
 
+    headline : bool
+        Write the result's key numbers (``headline(result)``) as the figure's title (the
+        default, for lessons' figures). An explorer passes False and shows the headline as HTML
+        text above the image instead: the browser draws text for free, while every glyph costs
+        matplotlib a few hundredths of a millisecond on each update.
+
     Subclasses set ``figsize`` and ``n_panels``, and implement ``build`` (create every artist),
-    ``draw(result)`` (change the artists in place) and ``describe_panels(result)`` (one
-    sentence or two per panel, for the alt text).
+    ``draw(result)`` (change the artists in place), ``headline(result)`` (one line with the key
+    numbers) and ``describe_panels(result)`` (one sentence or two per panel, for the alt text).
+    ``title`` is the short fixed title shown when the headline is not.
 
     Attributes
     ----------
@@ -68,9 +75,10 @@ class Plot:
     figsize = (7.0, 3.8)
     n_panels = 1
     dpi = 100
+    title = None
 
-    def __init__(self, result=None, ax=None):
-        self._own = ax is None
+    def __init__(self, result=None, ax=None, headline=True):
+        self._own, self.show_headline = ax is None, bool(headline)
         if self._own:
             fig = Figure(figsize=self.figsize, dpi=self.dpi)
             self._canvas = FigureCanvasAgg(fig)
@@ -91,6 +99,8 @@ class Plot:
         self.result = None
         self.timings = {}
         self.build()
+        if not self.show_headline and self.title:
+            self.ax.set_title(self.title, fontsize="medium", y=1.0)
         if self._own:
             describe(self.figure, lambda _: self.alt_text())
         else:
@@ -116,10 +126,20 @@ class Plot:
         """One description per panel (what is plotted and the key numbers), list of str."""
         raise NotImplementedError
 
+    def headline(self, result):
+        """One line with the result's key numbers (str)."""
+        raise NotImplementedError
+
+    def set_headline(self, text):
+        """Show the headline in the figure (the first panel's title by default)."""
+        self.ax.set_title(text, fontsize="medium", y=1.0)
+
     # ---------------------------------------------------------------- public
     def update(self, result):
         """Show ``result``: change the artists in place (nothing is created or removed)."""
         self.draw(result)
+        if self.show_headline:
+            self.set_headline(self.headline(result))
         self.result = result
         return self
 
@@ -135,24 +155,28 @@ class Plot:
     def _panel_text(self, i):
         return None if self.result is None else self.describe_panels(self.result)[i]
 
+    # A title given y=1.0 is placed without measuring every tick label of the top axis first
+    # (matplotlib's automatic title placement, ~10% of a draw); no plot here has top ticks.
+
     def png(self):
         """The figure as PNG bytes (a plot with a figure of its own only).
 
         Constrained layout runs on the first call and again only when a title or axis label
-        sticks out of the figure or into the panel on its left.
+        would stick out of the figure, into the panel on its left, or into its tick labels.
+        Between layouts the axis labels stay where the last layout put them, so a draw does
+        not measure every tick label twice to place them.
         """
         if not self._own:
             raise ValueError("Only a Plot with a figure of its own (ax=None) renders itself; "
                              "show the lesson's figure as usual.")
         t0 = time.perf_counter()
         if not self._laid_out:
-            self._engine.execute(self.figure)
-            self._laid_out = True
+            self._layout()
         t1 = time.perf_counter()
         self._canvas.draw()
         relayout = self._sticks_out()
         if relayout:
-            self._engine.execute(self.figure)
+            self._layout()
             self._canvas.draw()
         t2 = time.perf_counter()
         png = _encode(self._canvas)
@@ -161,9 +185,28 @@ class Plot:
                         "relayout": relayout}
         return png
 
+    def _all_axes(self):
+        return [a for ax in self.axes for a in (ax, *ax.child_axes)]
+
+    def _layout(self):
+        """Constrained layout with matplotlib placing the axis labels, then pin them there.
+
+        (``Axis._autolabelpos`` is matplotlib's own switch for that placement, which
+        ``set_label_coords`` turns off too; flipping it keeps the label where it was drawn.)
+        """
+        axes = self._all_axes()
+        for ax in axes:
+            ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = True
+        self._engine.execute(self.figure)
+        self._canvas.draw()
+        for ax in axes:
+            ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = False
+        self._laid_out = True
+
     def _sticks_out(self):
-        """True when a title or axis label lies outside the figure or over the panel to its
-        left (after a draw, so every position is current; text extents are cached)."""
+        """True when a title or axis label lies outside the figure, over the panel to its left,
+        or over its own tick labels (after a draw: every position is current and every text
+        extent cached, so this measures a few boxes)."""
         renderer = self._canvas.get_renderer()
         width, height = self.figure.bbox.width, self.figure.bbox.height
         texts = [t for ax in self.axes for t in (ax.title, ax._left_title, ax._right_title,
@@ -179,6 +222,15 @@ class Plot:
             label = right.yaxis.label
             if label.get_text() and label.get_window_extent(renderer).x0 < left.bbox.x1:
                 return True
+        for ax in self._all_axes():
+            for axis, side in ((ax.yaxis, "x"), (ax.xaxis, "y")):
+                if not (axis.label.get_visible() and axis.label.get_text()):
+                    continue
+                label = axis.label.get_window_extent(renderer)
+                ticks = _tick_label_extents(axis, renderer)
+                if ticks and (label.x1 > min(b.x0 for b in ticks) + 1 if side == "x"
+                              else label.y1 > min(b.y0 for b in ticks) + 1):
+                    return True
         return False
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -186,6 +238,20 @@ class Plot:
             return figure_bundle(self.figure, png=self.png())
         _show_with_alt(self.figure)
         return {"text/plain": f"<{type(self).__name__} on a lesson's figure>"}
+
+
+def _tick_label_extents(axis, renderer):
+    """Window extents of the tick labels ``axis`` drew last (inside its view interval)."""
+    low, high = sorted(axis.get_view_interval())
+    span = (high - low) * 1e-9
+    out = []
+    for locs, ticks in ((axis.get_majorticklocs(), axis.get_major_ticks),
+                        (axis.get_minorticklocs(), axis.get_minor_ticks)):
+        for loc, tick in zip(locs, ticks(len(locs))):
+            label = tick.label1
+            if low - span <= loc <= high + span and label.get_visible() and label.get_text():
+                out.append(label.get_window_extent(renderer))
+    return out
 
 
 def _encode(canvas):

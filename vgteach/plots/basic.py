@@ -38,7 +38,7 @@ class LayerNormsPanel:
         ax.set_yscale("log")
         ax.set(xlabel=xlabel, ylabel=ylabel)
         if title is not None:
-            ax.set_title(title)
+            ax.set_title(title, y=1.0)
 
     def add(self, norms=None, label=None, **kw):
         """A new series in the next course style (``kw`` overrides it); returns its Line2D."""

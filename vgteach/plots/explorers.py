@@ -36,15 +36,21 @@ def _norms_sentence(norms, where="layer"):
 class ActivationPlot(Plot):
     """An ``ActivationView``: f, f', and the saturated range shaded."""
 
+    title = "An activation and its slope"
+
     def build(self):
         self.panel = ActivationPanel(self.ax)
 
     def draw(self, view):
         self.panel.set(view.name, view.z, view.f, view.f_prime, view.threshold)
-        self.ax.set_title(f"{view.name}: peak slope {view.peak_slope:.3g} at z = "
-                          f"{view.peak_at:.2g}\n{100 * view.saturated_fraction:.0f}% of the range "
-                          f"has f' < {view.threshold:.3g} ({view.share:.0%} of the peak)",
-                          fontsize="medium")
+
+    def headline(self, view):
+        return (f"{view.name}: peak slope {view.peak_slope:.3g} at z = {view.peak_at:.2g}; "
+                f"{100 * view.saturated_fraction:.0f}% of the range has f' < "
+                f"{view.threshold:.3g} ({view.share:.0%} of the peak)")
+
+    def set_headline(self, text):
+        self.ax.set_title(text.replace("; ", "\n"), fontsize="medium", y=1.0)
 
     def describe_panels(self, view):
         return [self.panel.describe()]
@@ -52,6 +58,8 @@ class ActivationPlot(Plot):
 
 class DepthPlot(Plot):
     """A ``DepthView``: ``||delta_l||`` per layer of a fresh net, log axis."""
+
+    title = "Gradient size per layer"
 
     def build(self):
         self.panel = LayerNormsPanel(self.ax)
@@ -62,9 +70,11 @@ class DepthPlot(Plot):
         self.panel.set(self.line, view.delta_norms)
         self.line.set_label(view.activation)
         self.legend.get_texts()[0].set_text(view.activation)
-        self.ax.set_title(f"{view.depth} hidden layers, weight scale {view.weight_scale:g}: "
-                          f"||delta_1|| / ||delta_L|| = {view.first_to_last:.2e}, "
-                          f"{view.saturated_fraction:.0%} saturated", fontsize="medium")
+
+    def headline(self, view):
+        return (f"{view.depth} hidden layers, weight scale {view.weight_scale:g}: "
+                f"||delta_1|| / ||delta_L|| = {view.first_to_last:.2e}, "
+                f"{view.saturated_fraction:.0%} saturated")
 
     def describe_panels(self, view):
         return [f"Gradient size ||delta_l|| per layer (log scale) after one backward pass "
@@ -75,6 +85,8 @@ class DepthPlot(Plot):
 
 class LstmGatesPlot(Plot):
     """A ``GateView``: gradient norm against distance in time, LSTM beside a tanh RNN."""
+
+    title = "Gradient size back through time"
 
     def build(self):
         ax = self.ax
@@ -101,8 +113,10 @@ class LstmGatesPlot(Plot):
             lines = [self.dc] + ([self.cell] if view.show_cell_path else []) + [self.dh, self.rnn]
             self.ax.legend(handles=lines, fontsize="small")
             self._legend_for = view.show_cell_path
-        self.ax.set_title(f"forget bias {view.forget_bias:g} (mean f = {view.mean_forget:.2f}), "
-                          f"input bias {view.input_bias:g}")
+
+    def headline(self, view):
+        return (f"forget bias {view.forget_bias:g} (mean f = {view.mean_forget:.2f}), "
+                f"input bias {view.input_bias:g}, T = {view.T}")
 
     def describe_panels(self, view):
         back = view.T - 1
@@ -122,6 +136,8 @@ class LstmGatesPlot(Plot):
 class ResidualPlot(Plot):
     """A ``ResidualView``: ``||delta_l||`` per layer at init, the training loss in an inset."""
 
+    title = "Gradient size per layer at initialization"
+
     def build(self):
         self.panel = LayerNormsPanel(self.ax)
         self.line = self.panel.add(label="at init")
@@ -140,11 +156,16 @@ class ResidualPlot(Plot):
         finite = loss[np.isfinite(loss)]
         self.inset.set_xlim(0, max(loss.size - 1, 1))
         self.inset.set_ylim(0, max(1.5, float(finite.max(initial=0))))
+
+    def headline(self, view):
         kind = "residual" if view.skip else "plain"
+        loss = np.asarray(view.loss, dtype=float)
         final = f"{loss[-1]:.3f}" if loss.size else "not trained yet"
-        self.ax.set_title(f"{kind}, {view.depth} hidden {view.activation} layers: "
-                          f"||delta_1||/||delta_L|| = {view.first_to_last:.2g}, final loss "
-                          f"{final}", fontsize="small")
+        return (f"{kind}, {view.depth} hidden {view.activation} layers: "
+                f"||delta_1||/||delta_L|| = {view.first_to_last:.2g}, final loss {final}")
+
+    def set_headline(self, text):
+        self.ax.set_title(text, fontsize="small", y=1.0)
 
     def describe_panels(self, view):
         kind = "with skip connections" if view.skip else "without skip connections (plain)"
@@ -170,7 +191,8 @@ class DashboardPlot(Plot):
                                   **{k: v for k, v in series_style(0).items() if k != "marker"})
         self.chance = loss_ax.axhline(np.log(2), color=REFERENCE, linestyle=":",
                                       label="chance (log 2)")
-        loss_ax.set(xlabel="training step", ylabel="cross-entropy", title="Loss")
+        loss_ax.set(xlabel="training step", ylabel="cross-entropy")
+        loss_ax.set_title("Loss", y=1.0)
         loss_ax.legend(fontsize="small", loc="upper right")
         self.norms = LayerNormsPanel(norm_ax, ylabel=r"$\|\delta_l\|$ (log)")
         self.first = self.norms.add(label="step 1")
@@ -179,11 +201,12 @@ class DashboardPlot(Plot):
         positions = np.arange(1, self.max_layers + 1)
         self.bars = sat_ax.bar(positions, np.zeros(positions.size), color=series_style(1)["color"],
                                hatch="//", edgecolor="white", linewidth=0)
-        # every bar is labelled, so an all-0% panel reads as "none saturated", not "empty"
-        self.bar_labels = [sat_ax.text(x, 0, "", ha="center", va="bottom", fontsize=7)
-                           for x in positions]
+        # a mark on every bar's top, so an all-0% panel reads as "none saturated", not "empty"
+        self.tops, = sat_ax.plot([], [], linestyle="none", marker="_", markersize=12,
+                                 markeredgewidth=2, color="black")
         sat_ax.set(xlabel="hidden layer", ylabel="% units with slope < 10% of peak\n(ReLU: inactive)",
-                   ylim=(0, 105), title="Saturated at the end")
+                   ylim=(-4, 105), yticks=np.arange(0, 101, 20))
+        sat_ax.set_title("Saturated at the end", y=1.0)
 
     def draw(self, result):
         s = result.settings
@@ -198,21 +221,23 @@ class DashboardPlot(Plot):
         self.last.set_label(f"step {loss.size}")
         self.norm_legend.get_texts()[1].set_text(f"step {loss.size}")
         n = result.saturation.size
-        for i, (bar, label) in enumerate(zip(self.bars, self.bar_labels)):
-            visible = i < n
-            bar.set_visible(visible)
-            label.set_visible(visible)
-            if visible:
-                value = float(result.saturation[i])
-                bar.set_height(value)
-                label.set_position((i + 1, value))
-                label.set_text(f"{value:.0f}%")
+        for i, bar in enumerate(self.bars):
+            bar.set_visible(i < n)
+            if i < n:
+                bar.set_height(float(result.saturation[i]))
+        self.tops.set_data(np.arange(1, n + 1), result.saturation)
         sat_ax.set_xlim(0.4, n + 0.6)
         sat_ax.set_xticks(np.arange(1, n + 1) if n <= 20 else np.arange(1, n + 1, 5))
-        self.axes[0].figure.suptitle(
-            f"{s['depth']} × {s['activation']}, {s['init']} init, norm={s['norm']}, "
-            f"{s['optimizer']} (lr {s['lr']:g}): {result.ms_per_step:.1f} ms per step",
-            fontsize=10)
+
+    def headline(self, result):
+        s = result.settings
+        return (f"{s['depth']} × {s['activation']}, {s['init']} init, norm={s['norm']}, "
+                f"{s['optimizer']} (lr {s['lr']:g}): final loss {result.loss[-1]:.3f}, "
+                f"||delta_1|| / ||delta_L|| = {result.first_to_last:.1e} at step 1; "
+                f"{result.ms_per_step:.1f} ms per step")
+
+    def set_headline(self, text):
+        self.axes[0].figure.suptitle(text, fontsize=10)
 
     def describe_panels(self, result):
         s = result.settings
