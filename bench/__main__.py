@@ -8,6 +8,10 @@ import argparse
 import os
 import sys
 
+#: the environment ``make bench`` was started with, before the thread limits below: explorer
+#: kernels and JupyterLab get this one (a learner's kernel has no such limits)
+ORIGINAL_ENV = dict(os.environ)
+
 
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
@@ -23,7 +27,7 @@ def main(argv=None):
     # Thread counts must be set before NumPy (and its BLAS) is imported.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
-    from . import engine, explorers, machine, report, series
+    from . import engine, explorers, lab, machine, report, series
 
     torch = engine.try_torch(args.threads)
     skip = set(filter(None, args.skip.split(",")))
@@ -38,8 +42,17 @@ def main(argv=None):
         results["scaling"] = engine.scaling(repeat=3 if args.quick else 5)
         _show(report.scaling_lines(results["scaling"]))
     if "explorers" not in skip:
-        results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6)
-        _show(report.explorer_lines(results["explorers"]))
+        env = lab.learner_env(ORIGINAL_ENV)
+        print("\nExplorers: kernel-side breakdown, then JupyterLab in Chromium ...", flush=True)
+        results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6,
+                                                           env=env)
+        if lab.chromium_available():
+            results["explorer_browser"] = explorers.measure_in_browser(
+                single=2 if args.quick else 4, bursts=1 if args.quick else 2, env=env)
+        else:
+            results["explorer_browser"] = {"missing": f"Playwright or Chromium ({lab.CHROMIUM}) "
+                                                      "is not installed"}
+        _show(report.explorer_lines(results))
     if "series" not in skip:
         paths = series.find_notebooks()
         print(f"\nSeries vs floor: executing {len(paths)} notebooks, each followed by a floor "

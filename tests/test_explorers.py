@@ -198,3 +198,29 @@ def test_explorer_computes_ahead_in_the_event_loop_once_shown():
     assert all(e._compute.ready(**v) for v in e.ahead())
     e.controls["T"].value = 30                       # found ready: no new computation
     assert e.timings["compute"] < 0.01 and e.result.T == 30
+
+
+def test_static_html_shows_the_explorer_figure_and_lesson_figures_with_alt_text(tmp_path):
+    """nbconvert (HTML and slides share its template) picks text/html, our fallback, when the
+    notebook holds no widget state; with state saved it picks the widget view (CONTRIBUTING.md,
+    "Figures and explorers in static renders")."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nfrom vgteach import explorers, plots",
+        "ax = plots.plot_layer_norms([1e-4, 1e-2, 1.0], label='sigmoid')\nplt.show()",
+        "fig, ax = plt.subplots()\nax.plot([1, 3])\nplots.describe(fig, 'A line from 1 to 3.')",
+        "explorers.explore_activation()"]]
+    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert page.count("alt=\"") >= 3 and "No description has been provided" not in page
+    assert "alt=\"A line from 1 to 3.\"" in page and "Per-layer plot" in page
+    assert "alt=\"The activation sigmoid" in page and "live only in a running kernel" in page
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {nb.cells[3].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+                  ["model_id"]: {}}, "version_major": 2, "version_minor": 0}}
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert "live only in a running kernel" not in page  # the saved widget wins
