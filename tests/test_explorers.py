@@ -38,7 +38,10 @@ def test_explore_residual_controls_drive_the_result():
     e.controls["skip"].value = False
     assert e.result.activation == "sigmoid" and not e.result.skip
     assert e.result.first_to_last < before * 1e-3
-    assert e.n_updates == 4
+    assert e.n_updates == 4 and e.result.lr == 0.01
+    loss = e.result.loss.copy()
+    e.controls["lr"].value = 0.001                   # the control a skeptic moves first
+    assert e.result.lr == pytest.approx(0.001) and not np.allclose(e.result.loss, loss)
     plt.close("all")
 
 

@@ -162,7 +162,8 @@ class ResidualPlot(Plot):
         loss = np.asarray(view.loss, dtype=float)
         final = f"{loss[-1]:.3f}" if loss.size else "not trained yet"
         return (f"{kind}, {view.depth} hidden {view.activation} layers: "
-                f"||delta_1||/||delta_L|| = {view.first_to_last:.2g}, final loss {final}")
+                f"||delta_1||/||delta_L|| = {view.first_to_last:.2g}, final loss {final} "
+                f"(Adam, lr {view.lr:g})")
 
     def set_headline(self, text):
         self.ax.set_title(text, fontsize="small", y=1.0)
@@ -170,8 +171,9 @@ class ResidualPlot(Plot):
     def describe_panels(self, view):
         kind = "with skip connections" if view.skip else "without skip connections (plain)"
         loss = np.asarray(view.loss, dtype=float)
-        trained = (f" Inset: training loss over {loss.size} steps, from {format_number(loss[0])} "
-                   f"to {format_number(loss[-1])}." if loss.size else "")
+        trained = (f" Inset: training loss over {loss.size} Adam steps at learning rate "
+                   f"{view.lr:g}, from {format_number(loss[0])} to {format_number(loss[-1])}."
+                   if loss.size else "")
         return [f"Gradient size ||delta_l|| per layer (log scale) at initialization of a net of "
                 f"{view.depth} hidden {view.activation} layers {kind}: "
                 f"{_norms_sentence(view.delta_norms)}.{trained}"]
