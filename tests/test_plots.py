@@ -238,3 +238,21 @@ def test_course_style_is_colour_blind_safe_and_explicit():
         assert cycle["color"][:2] == list(plots.PALETTE[:2])
         assert len(set(map(str, cycle["linestyle"]))) == len(plots.PALETTE)
     plt.close("all")
+
+
+@pytest.mark.parametrize("make, results", [
+    (plots.LstmGatesPlot, [compute_lstm_gates(T=t, cell_path=True) for t in (30, 40)]),
+    (plots.DashboardPlot, [compute_dashboard(depth=3, steps=s) for s in (5, 8)]),
+])
+def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
+    import io
+    from PIL import Image
+    plot = make(results[0], headline=False)
+    plot.png()
+    plot.update(results[1])
+    pasted = plot.png()                  # unchanged decorations come from the last draw's pixels
+    assert plot._pixels and not plot.timings["relayout"]
+    plot._pixels = {}
+    drawn = plot.png()                   # everything typeset again
+    a, b = (np.asarray(Image.open(io.BytesIO(p)), dtype=int) for p in (pasted, drawn))
+    assert a.shape == b.shape and np.abs(a - b).max() <= 2

@@ -84,6 +84,7 @@ class Plot:
             self._canvas = FigureCanvasAgg(fig)
             self._engine = ConstrainedLayoutEngine()
             self._laid_out = False
+            self._pixels = {}  # decoration -> (what it showed, its pixels) from the last draw
             axes = self.make_panels(fig)
         elif hasattr(ax, "add_subplot"):  # a Figure or SubFigure: divide it into our panels
             axes = self.make_panels(ax)
@@ -173,11 +174,11 @@ class Plot:
         if not self._laid_out:
             self._layout()
         t1 = time.perf_counter()
-        self._canvas.draw()
+        self._draw()
         relayout = self._sticks_out()
         if relayout:
             self._layout()
-            self._canvas.draw()
+            self._draw()
         t2 = time.perf_counter()
         png = _encode(self._canvas)
         t3 = time.perf_counter()
@@ -188,6 +189,44 @@ class Plot:
     def _all_axes(self):
         return [a for ax in self.axes for a in (ax, *ax.child_axes)]
 
+    def _decorations(self):
+        """Titles, axis labels and legends: what stays put between layouts."""
+        out = [d for ax in self._all_axes()
+               for d in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label,
+                         ax.yaxis.label, ax.get_legend()) if d is not None]
+        if self.figure._suptitle is not None:
+            out.append(self.figure._suptitle)
+        return out
+
+    def _draw(self):
+        """Draw the figure, pasting titles, axis labels and legends unchanged since the last
+        draw from its pixels instead of typesetting them again (text is most of a draw's cost).
+
+        Between layouts they do not move (titles sit at y = 1, axis labels are pinned); a
+        legend gets an opaque frame, so its pixels never hold the lines behind it.
+        """
+        pasted = []
+        for d in self._decorations():
+            shown = _showing(d)
+            cached = self._pixels.get(d)
+            if shown is not None and cached is not None and cached[0] == shown:
+                d.set_visible(False)
+                pasted.append((d, cached[1]))
+        try:
+            self._canvas.draw()
+        finally:
+            for d, _ in pasted:
+                d.set_visible(True)
+        for _, pixels in pasted:
+            self._canvas.restore_region(pixels)
+        renderer = self._canvas.get_renderer()
+        done = {d for d, _ in pasted}
+        for d in self._decorations():
+            shown = _showing(d)
+            if shown is not None and d not in done:
+                box = d.get_window_extent(renderer)
+                self._pixels[d] = (shown, self._canvas.copy_from_bbox(box))
+
     def _layout(self):
         """Constrained layout with matplotlib placing the axis labels, then pin them there.
 
@@ -197,6 +236,10 @@ class Plot:
         axes = self._all_axes()
         for ax in axes:
             ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = True
+            legend = ax.get_legend()
+            if legend is not None:
+                legend.get_frame().set_alpha(1.0)
+        self._pixels = {}  # everything may move
         self._engine.execute(self.figure)
         self._canvas.draw()
         for ax in axes:
@@ -238,6 +281,17 @@ class Plot:
             return figure_bundle(self.figure, png=self.png())
         _show_with_alt(self.figure)
         return {"text/plain": f"<{type(self).__name__} on a lesson's figure>"}
+
+
+def _showing(decoration):
+    """What a title, label or legend shows (a hashable summary), or None if nothing."""
+    if not decoration.get_visible():
+        return None
+    if hasattr(decoration, "get_texts"):  # a legend
+        return ("legend", tuple(t.get_text() for t in decoration.get_texts()),
+                len(decoration.legend_handles), decoration.get_frame().get_alpha())
+    text = decoration.get_text()
+    return (text, decoration.get_fontsize(), decoration.get_color()) if text else None
 
 
 def _tick_label_extents(axis, renderer):
