@@ -203,7 +203,8 @@ class Plot:
         draw from its pixels instead of typesetting them again (text is most of a draw's cost).
 
         Between layouts they do not move (titles sit at y = 1, axis labels are pinned); a
-        legend gets an opaque frame, so its pixels never hold the lines behind it.
+        legend gets an opaque frame without a border stroke, so its pixels are exactly its box
+        and never hold the lines behind it.
         """
         pasted = []
         for d in self._decorations():
@@ -225,6 +226,8 @@ class Plot:
             shown = _showing(d)
             if shown is not None and d not in done:
                 box = d.get_window_extent(renderer)
+                if not hasattr(d, "get_texts"):  # a text's ink may reach past its box; only
+                    box = box.padded(2)          # figure background lies around it
                 self._pixels[d] = (shown, self._canvas.copy_from_bbox(box))
 
     def _layout(self):
@@ -237,8 +240,9 @@ class Plot:
         for ax in axes:
             ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = True
             legend = ax.get_legend()
-            if legend is not None:
+            if legend is not None:  # opaque, no border stroke: its pixels are its own
                 legend.get_frame().set_alpha(1.0)
+                legend.get_frame().set_edgecolor("none")
         self._pixels = {}  # everything may move
         self._engine.execute(self.figure)
         self._canvas.draw()
@@ -288,8 +292,9 @@ def _showing(decoration):
     if not decoration.get_visible():
         return None
     if hasattr(decoration, "get_texts"):  # a legend
+        frame = decoration.get_frame()
         return ("legend", tuple(t.get_text() for t in decoration.get_texts()),
-                len(decoration.legend_handles), decoration.get_frame().get_alpha())
+                len(decoration.legend_handles), frame.get_alpha(), frame.get_edgecolor())
     text = decoration.get_text()
     return (text, decoration.get_fontsize(), decoration.get_color()) if text else None
 
