@@ -60,8 +60,10 @@ def measure(explorer, n_values=6):
     """Time every update of ``explorer`` while each control sweeps ``n_values`` values.
 
     Returns a dict: ``n`` (updates), ``median_ms`` and ``worst_ms`` of the whole update,
-    ``worst_at`` (the control and value of the slowest), and ``<part>_ms``, the median of each
-    part of ``PARTS``, plus ``relayouts`` (updates that ran the layout again).
+    ``worst_at`` (the control and value of the slowest), ``cpu_ms`` (the median CPU time of
+    the kernel's thread: less sensitive than wall time to other processes on a busy machine),
+    ``<part>_ms``, the median of each part of ``PARTS``, and ``relayouts`` (updates that ran the
+    layout again).
     """
     rows, where = [], []
     for name, control in explorer.controls.items():
@@ -79,6 +81,7 @@ def measure(explorer, n_values=6):
         return {"n": 0, "median_ms": float("nan"), "worst_ms": float("nan"), "worst_at": ""}
     total = np.array([r["total"] for r in rows]) * 1e3
     out = {"n": len(rows), "median_ms": float(np.median(total)), "worst_ms": float(total.max()),
+           "cpu_ms": float(np.median([r.get("cpu", np.nan) for r in rows]) * 1e3),
            "worst_at": where[int(total.argmax())],
            "relayouts": int(sum(bool(r.get("relayout")) for r in rows))}
     for part in PARTS:

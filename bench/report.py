@@ -103,14 +103,14 @@ def explorer_lines(results):
     kernel = results.get("explorers", {})
     lines += ["Kernel side: one update while each control sweeps its range (medians, ms; a "
               "fresh explorer, so settings are computed, not found ready).", "",
-              "| explorer | updates | total | compute | update artists | layout | draw | "
+              "| explorer | updates | total | CPU | compute | update artists | layout | draw | "
               "PNG | send | relayouts | worst (at) |", "|---|---:|---:|---:|---:|---:|---:|"
-              "---:|---:|---:|---|"]
+              "---:|---:|---:|---:|---|"]
     for name, r in kernel.items():
         if "error" in r:
-            lines.append(f"| {name} | error: {r['error']} | | | | | | | | | |")
+            lines.append(f"| {name} | error: {r['error']} | | | | | | | | | | |")
             continue
-        lines.append(f"| {name} | {r['n']} | {_f(r['median_ms'])} | "
+        lines.append(f"| {name} | {r['n']} | {_f(r['median_ms'])} | {_f(r.get('cpu_ms'))} | "
                      + " | ".join(_f(r.get(f"{p}_ms")) for p in
                                   ("compute", "update", "layout", "draw", "encode", "send"))
                      + f" | {r.get('relayouts', 0)} | {_f(r['worst_ms'])} ({r['worst_at']}) |")

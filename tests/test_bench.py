@@ -109,4 +109,4 @@ def test_report_formats_every_section():
         assert heading in text
     assert "| explore_x | 2 | 60 | 80 | 3.00 | 1 | 90 | 90 | 3.00 |" in text
     assert "Slowest single-move median 60 ms: meets target" in text
-    assert "| explore_y | error: ValueError: boom |" in text
+    assert "| explore_y | error: ValueError: boom |" in text and "| CPU |" in text

@@ -100,6 +100,7 @@ class Explorer:
             self.description.value = self._description_html()
             self.timings["send"] = time.perf_counter() - t0
             self.timings["total"] += self.timings["send"]
+            self.timings["cpu"] += self.timings["send"]
         self._schedule_ahead()
 
     def _refresh(self):
@@ -107,7 +108,7 @@ class Explorer:
         values = self.values()
         if values == self._values:  # e.g. a linked control already triggered this update
             return False
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         result = self._compute(**values)
         t1 = time.perf_counter()
         self.plot.update(result)
@@ -116,7 +117,7 @@ class Explorer:
         self.result, self._values = result, values
         self.n_updates += 1
         self.timings = {"compute": t1 - t0, "update": t2 - t1, **self.plot.timings,
-                        "total": time.perf_counter() - t0}
+                        "total": time.perf_counter() - t0, "cpu": time.thread_time() - c0}
         return True
 
     def _headline_html(self):
