@@ -8,10 +8,6 @@ import argparse
 import os
 import sys
 
-#: the environment ``make bench`` was started with, before the thread limits below: explorer
-#: kernels and JupyterLab get this one (a learner's kernel has no such limits)
-ORIGINAL_ENV = dict(os.environ)
-
 
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
@@ -24,10 +20,11 @@ def _parse(argv):
 
 def main(argv=None):
     args = _parse(argv)
+    default_env = dict(os.environ)  # what a learner's kernel would inherit
     # Thread counts must be set before NumPy (and its BLAS) is imported.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
-    from . import engine, explorers, lab, machine, report, series
+    from . import engine, explorers, machine, report, series
 
     torch = engine.try_torch(args.threads)
     skip = set(filter(None, args.skip.split(",")))
@@ -42,7 +39,8 @@ def main(argv=None):
         results["scaling"] = engine.scaling(repeat=3 if args.quick else 5)
         _show(report.scaling_lines(results["scaling"]))
     if "explorers" not in skip:
-        env = lab.learner_env(ORIGINAL_ENV)
+        from . import lab
+        env = lab.learner_env(default_env)  # explorer kernels run as a learner's would
         print("\nExplorers: kernel-side breakdown, then JupyterLab in Chromium ...", flush=True)
         results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6,
                                                            env=env)
