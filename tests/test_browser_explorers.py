@@ -87,3 +87,38 @@ def test_explorer_answers_a_slider_in_jupyterlab(browser):
         assert third["src"] not in (before["src"], after["src"])
         assert not [e for e in errors if "Error" in e], errors
         page.close()
+
+
+def test_explorer_computes_ahead_once_jupyterlab_shows_it(browser, tmp_path):
+    """The kernel computes the settings one move away in its idle time (``Explorer.ahead``),
+    after the browser reported a view of the explorer."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in [
+        "from vgteach.explorers import explore_lstm_gates\ne = explore_lstm_gates(T=20)\ne",
+        "print('views', e.image._view_count, 'ready', "
+        "sum(e._compute.ready(**v) for v in e.ahead()), 'of', len(e.ahead()))"]]
+    path = tmp_path / "ahead.ipynb"
+    nbformat.write(nb, path)
+    with lab.jupyterlab([path], env=dict(os.environ)) as url:
+        page = lab.open_notebook(browser, url, path.name)
+        page.locator(".vgteach-explorer img.widget-image").first.wait_for(timeout=180_000)
+        deadline, text = time.time() + 90, ""
+        while time.time() < deadline:
+            page.wait_for_timeout(3000)
+            page.evaluate("""() => { const nb = window.jupyterapp.shell.currentWidget;
+                nb.content.activeCellIndex = 1;
+                return window.jupyterapp.commands.execute('notebook:run-cell'); }""")
+            page.wait_for_timeout(1000)
+            text = page.evaluate("""() => { const outs = document.querySelectorAll(
+                '.jp-Notebook .jp-Cell')[1].querySelectorAll('.jp-OutputArea-output');
+                return outs.length ? outs[outs.length - 1].textContent : ''; }""")
+            words = text.split()
+            if len(words) == 6 and words[3] == words[5]:
+                break
+        words = text.split()
+        # forget bias and input bias +-0.5, T +-10, and the cell-path box (display only)
+        assert words[:2] == ["views", "1"] and words[3] == words[5] == "7", text
+        page.close()
