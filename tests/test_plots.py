@@ -258,3 +258,21 @@ def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
     # identical but for the odd pixel on a legend box's antialiased edge, where a line passes
     differ = np.any(a != b, axis=2)
     assert a.shape == b.shape and differ.sum() <= 20
+
+
+def test_no_pyplot_in_package_code():
+    """Plots, explorers and their displays never import pyplot (a fresh interpreter)."""
+    import subprocess
+    import sys
+    script = (
+        "import sys\n"
+        "from vgteach import explorers, plots\n"
+        "from vgteach.measure.depth import compute_depth\n"
+        "e = explorers.explore_depth(depth=3); e.controls['depth'].value = 4\n"
+        "e._repr_mimebundle_()\n"
+        "plots.access.figure_bundle(plots.DepthPlot(compute_depth(depth=3)).figure)\n"
+        "plots.plot_layer_norms([1.0, 0.1])\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
