@@ -139,9 +139,8 @@ class ResidualPlot(Plot):
     title = "Gradient size per layer at initialization"
 
     def build(self):
-        self.panel = LayerNormsPanel(self.ax)
+        self.panel = LayerNormsPanel(self.ax, ylabel=r"$\|\delta_l\|$ at initialization")
         self.line = self.panel.add(label="at init")
-        self.ax.legend(fontsize="small", loc="lower left")
         self.inset = self.ax.inset_axes([0.62, 0.12, 0.35, 0.35])
         self.loss, = self.inset.plot([], [], **{k: v for k, v in series_style(1).items()
                                                 if k != "marker"})
