@@ -9,8 +9,9 @@ Tests drive it by setting ``explorer.controls[name].value`` and reading ``explor
 
 Where a computation takes longer than a frame (the training dashboard, the residual explorer,
 the LSTM gates at long sequences), ``Precomputed`` caches results by their settings and the
-explorer computes the settings one move away in the kernel's idle time, in chunks of a few
-milliseconds, once a browser shows it. A learner's next move then finds its result ready.
+explorer computes the settings one move away in the kernel's idle time once a browser shows
+it: in chunks of a few milliseconds where the work splits (training steps), one computation
+at a time otherwise. A learner's next move then finds its result ready.
 
 Displayed, an explorer is the live widget in JupyterLab; a static render (nbconvert HTML or
 slides, a Jupyter Book) falls back to its figure at the current setting, with alt text, and one
