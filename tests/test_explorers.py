@@ -212,7 +212,8 @@ def test_static_html_shows_the_explorer_figure_and_lesson_figures_with_alt_text(
     from nbconvert import HTMLExporter
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in [
-        "%matplotlib inline\nimport matplotlib.pyplot as plt\nfrom vgteach import explorers, plots",
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "from vgteach import explorers, plots",
         "ax = plots.plot_layer_norms([1e-4, 1e-2, 1.0], label='sigmoid')\nplt.show()",
         "fig, ax = plt.subplots()\nax.plot([1, 3])\nplots.describe(fig, 'A line from 1 to 3.')",
         "explorers.explore_activation()"]]

@@ -124,7 +124,8 @@ def figure_bundle(fig, png=None, note=None, caption=None):
 
 
 # ------------------------------------------------------------------ text from the data
-_TEX = [(r"\|", "||"), (r"\partial", "d"), (r"\hat", ""), (r"\prod", "product of "),
+_TEX = [(r"\|", "||"), (r"\partial ", "d"), (r"\partial", "d"), (r"\hat", ""),
+        (r"\prod", "product of "),
         (r"\sigma", "sigma"), (r"\delta", "delta"), (r"\mathcal{L}", "L"), (r"\ldots", "..."),
         (r"\,", " "), (r"\;", " "), (r"\ ", " "), ("\\", "")]
 
@@ -171,7 +172,8 @@ def describe_lines(ax, what=None):
     x = plain_text(ax.get_xlabel()) or "x"
     scale = " (log scale)" if ax.get_yscale() == "log" else ""
     title = plain_text(ax.get_title())
-    head = f"{what or 'Line plot'}" + (f" '{title}'" if title else "") + f": {y}{scale} against {x}."
+    head = (f"{what or 'Line plot'}" + (f" '{title}'" if title else "")
+            + f": {y}{scale} against {x}.")
     parts = [head]
     for ln in (named or lines)[:6]:
         xs = np.asarray(ln.get_xdata(), dtype=float)

@@ -205,7 +205,8 @@ class DashboardPlot(Plot):
         # a mark on every bar's top, so an all-0% panel reads as "none saturated", not "empty"
         self.tops, = sat_ax.plot([], [], linestyle="none", marker="_", markersize=12,
                                  markeredgewidth=2, color="black")
-        sat_ax.set(xlabel="hidden layer", ylabel="% units with slope < 10% of peak\n(ReLU: inactive)",
+        sat_ax.set(xlabel="hidden layer",
+                   ylabel="% units with slope < 10% of peak\n(ReLU: inactive)",
                    ylim=(-4, 105), yticks=np.arange(0, 101, 20))
         sat_ax.set_title("Saturated at the end", y=1.0)
 
