@@ -20,6 +20,7 @@ def _parse(argv):
 
 def main(argv=None):
     args = _parse(argv)
+    default_env = dict(os.environ)  # what a learner's kernel would inherit
     # Thread counts must be set before NumPy (and its BLAS) is imported.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
@@ -38,8 +39,18 @@ def main(argv=None):
         results["scaling"] = engine.scaling(repeat=3 if args.quick else 5)
         _show(report.scaling_lines(results["scaling"]))
     if "explorers" not in skip:
-        results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6)
-        _show(report.explorer_lines(results["explorers"]))
+        from . import lab
+        env = lab.learner_env(default_env)  # explorer kernels run as a learner's would
+        print("\nExplorers: kernel-side breakdown, then JupyterLab in Chromium ...", flush=True)
+        results["explorers"] = explorers.measure_in_kernel(n_values=3 if args.quick else 6,
+                                                           env=env)
+        if lab.chromium_available():
+            results["explorer_browser"] = explorers.measure_in_browser(
+                single=2 if args.quick else 4, bursts=1 if args.quick else 2, env=env)
+        else:
+            results["explorer_browser"] = {"missing": f"Playwright or Chromium ({lab.CHROMIUM}) "
+                                                      "is not installed"}
+        _show(report.explorer_lines(results))
     if "series" not in skip:
         paths = series.find_notebooks()
         print(f"\nSeries vs floor: executing {len(paths)} notebooks, each followed by a floor "

@@ -41,14 +41,30 @@ def test_scaling_rows():
     assert all(r["ms"] > 0 and r["ms_per_unit"] > 0 for r in rows)
 
 
-def test_explorers_are_discovered_and_measured():
+def test_explorers_are_discovered_and_measured_part_by_part():
     found = explorers.discover()
     assert set(found) == {f"explore_{k}" for k in vg_explorers.EXPLORERS}
-    explorer = vg_explorers.Explorer({"k": ipywidgets.IntSlider(value=0, min=0, max=1)},
-                                lambda k: k, lambda result, ax: ax)
-    result = explorers._silence(lambda: explorers.measure(explorer, n_values=2))
-    assert result["n"] == 1 and explorer.n_updates >= 2
-    assert result["worst_ms"] >= result["median_ms"] > 0 and result["bare_median_ms"] > 0
+    explorer = found["explore_depth"](depth=3)
+    result = explorers.measure(explorer, n_values=2)
+    # depth 1, 40; weight scale 0.1, 16; tanh (sigmoid is current); each control then goes back
+    assert result["n"] == 5 and explorer.n_updates == 1 + 5 + 3
+    assert result["worst_ms"] >= result["median_ms"] > 0
+    parts = [result[f"{p}_ms"] for p in explorers.PARTS]
+    assert all(p >= 0 for p in parts) and result["draw_ms"] > 0 and result["encode_ms"] > 0
+    assert sum(parts) <= result["median_ms"] * 3
+
+
+def test_browser_bench_notebook_has_the_floor_and_every_explorer():
+    nb = explorers.bench_notebook(["explore_depth", "explore_residual"])
+    sources = [c.source for c in nb.cells]
+    assert "vgteach-floor" in sources[0] and "observe" in sources[0]
+    assert "explore_depth()" in sources[1] and "bench-explore_residual" in sources[2]
+
+
+def test_learner_env_drops_what_a_test_or_bench_run_sets():
+    from bench import lab
+    env = lab.learner_env({"OMP_NUM_THREADS": "1", "PATH": "/bin", "PYTHONWARNINGS": "error"})
+    assert env == {"PATH": "/bin"}
 
 
 def test_sweep_values_cover_each_kind_of_control():
@@ -78,10 +94,19 @@ def test_report_formats_every_section():
         "scaling": [{"sweep": "MLP depth", "param": "depth", "value": 1, "ms": 1.0,
                      "ms_per_unit": 1.0}],
         "explorers": {"explore_x": {"n": 1, "median_ms": 1.0, "worst_ms": 1.0,
-                                            "worst_at": "k=1", "bare_median_ms": 1.0},
+                                    "worst_at": "k=1", "draw_ms": 0.5},
                       "explore_y": {"error": "ValueError: boom"}},
+        "explorer_browser": {
+            "floor": {"single": {"n": 2, "median": 20.0, "p90": 25.0},
+                      "burst": {"n": 1, "median": 30.0, "p90": 30.0}, "missed": 0},
+            "explore_x": {"single": {"n": 2, "median": 60.0, "p90": 80.0},
+                          "burst": {"n": 1, "median": 90.0, "p90": 90.0}, "missed": 0,
+                          "single_ratio": 3.0, "burst_ratio": 3.0}},
         "series": series.series_vs_floor([]),
     }
     text = report.markdown(results)
     for heading in ("## Machine", "## Engine", "## Scaling", "## Explorer", "## Series"):
         assert heading in text
+    assert "| explore_x | 2 | 60 | 80 | 3.00 | 1 | 90 | 90 | 3.00 |" in text
+    assert "Slowest single-move median 60 ms: meets target" in text
+    assert "| explore_y | error: ValueError: boom |" in text and "| CPU |" in text

@@ -38,7 +38,10 @@ def test_explore_residual_controls_drive_the_result():
     e.controls["skip"].value = False
     assert e.result.activation == "sigmoid" and not e.result.skip
     assert e.result.first_to_last < before * 1e-3
-    assert e.n_updates == 4
+    assert e.n_updates == 4 and e.result.lr == 0.01
+    loss = e.result.loss.copy()
+    e.controls["lr"].value = 0.001                   # the control a skeptic moves first
+    assert e.result.lr == pytest.approx(0.001) and not np.allclose(e.result.loss, loss)
     plt.close("all")
 
 
@@ -67,7 +70,7 @@ def test_explorer_controls_drive_real_runs():
     e.controls["optimizer"].value = "adam"
     e.controls["norm"].value = "batch"
     e.controls["depth"].value = 3
-    assert e.n_updates == 6  # the optimizer change also reset the learning rate: two runs
+    assert e.n_updates == 5  # the optimizer change resets the learning rate: one update
     assert e.result.settings == {**e.result.settings, "optimizer": "adam", "norm": "batch",
                                  "depth": 3, "steps": 20}
     assert e.result.loss.shape == (20,)
@@ -104,3 +107,124 @@ def test_hidden_answer_is_collapsed_html():
     html = explorers.hidden_answer("first line\nratio < 1e-3 & more")._repr_html_()
     assert html.startswith("<details") and "<summary>" in html and "open" not in html
     assert "ratio &lt; 1e-3 &amp; more" in html and "first line<br>" in html
+
+
+# ---------------------------------------------------------------- redraw, not rebuild
+def test_explorer_keeps_one_plot_and_sends_one_png_per_move():
+    e = explorers.explore_depth()
+    plot, line, png = e.plot, e.plot.line, bytes(e.image.value)
+    assert png.startswith(b"\x89PNG") and e.plot.figure.canvas.manager is None
+    e.controls["depth"].value = 4
+    assert e.plot is plot and e.plot.line is line and len(plot.ax.get_lines()) == 1
+    assert bytes(e.image.value) != png and bytes(e.image.value) == e._png
+    assert "4 hidden layers" in e.headline.value and "aria-live" in e.description.value
+    assert set(e.timings) >= {"compute", "update", "layout", "draw", "encode", "send", "total"}
+
+
+def test_explorer_shows_its_figure_where_no_kernel_runs():
+    e = explorers.explore_activation(name="tanh")
+    data, metadata = e._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == e.widget.model_id
+    html = data["text/html"]
+    assert "alt=\"The activation tanh" in html and "live only in a running kernel" in html
+    import html as html_lib
+    assert "make lab" in html and html_lib.escape(e.plot.headline(e.result)) in html
+    import base64
+    assert base64.b64decode(data["image/png"]) == bytes(e.image.value)
+    assert metadata["image/png"]["alt"].startswith("The activation tanh")
+
+
+def test_precomputed_caches_by_setting_and_finishes_work_started_ahead():
+    from vgteach.measure.residual import compute_residual, residual_steps
+    calls = []
+
+    def compute(**values):
+        calls.append(values)
+        return compute_residual(**values)
+    cached = explorers.Precomputed(compute, stepwise=residual_steps)
+    settings = dict(depth=3, skip=False, activation="tanh", steps=9, n=30)
+    assert not cached.advance(**settings) and not cached.ready(**settings)
+    ahead = cached(**settings)                       # finishes the chunks begun ahead
+    assert calls == [] and cached.ready(**settings) and cached(**settings) is ahead
+    fresh = compute_residual(**settings)
+    assert np.array_equal(ahead.loss, fresh.loss)
+    assert np.array_equal(ahead.delta_norms, fresh.delta_norms)
+
+
+def test_dashboard_reuses_its_runs_when_steps_move():
+    from vgteach.measure.dashboard import compute_dashboard
+    e = explorers.explore_dashboard(depth=2, steps=40)
+    runs = e._compute
+    run = next(iter(runs._runs.values()))
+    assert run.steps_done == 40
+    e.controls["steps"].value = 20                   # cut: no training
+    assert run.steps_done == 40 and e.result.loss.shape == (20,)
+    fresh = compute_dashboard(depth=2, steps=20, lr=e.result.settings["lr"])
+    assert np.array_equal(e.result.loss, fresh.loss)
+    assert np.array_equal(e.result.saturation, fresh.saturation)
+    e.controls["steps"].value = 60                   # extend: 20 more steps only
+    assert run.steps_done == 60 and len(runs._runs) == 1
+    assert np.array_equal(e.result.grad_norms_end,
+                          compute_dashboard(depth=2, steps=60,
+                                            lr=e.result.settings["lr"]).grad_norms_end)
+    assert runs.advance(**dict(e.values(), steps=80)) is False   # 10 of 20 steps ahead
+    assert run.steps_done == 70 and runs.advance(**dict(e.values(), steps=80)) is True
+
+
+def test_settings_ahead_are_one_move_away_most_likely_first():
+    e = explorers.explore_dashboard(depth=2, steps=20)
+    e.controls["depth"].value = 3
+    ahead = e.ahead()
+    assert ahead[0]["depth"] == 4 and ahead[1]["depth"] == 2    # the same way first, then back
+    lrs = {a["optimizer"]: a["lr"] for a in ahead if a["optimizer"] != "sgd"}
+    assert lrs == {k: DEFAULT_LR[k] for k in ("momentum", "rmsprop", "adam")}  # linked reset
+    assert {a["init"] for a in ahead} == {"xavier", "he", "lecun", "orthogonal", "normal"}
+    moved = [sum(a[k] != e.values()[k] for k in a if k != "lr") for a in ahead]
+    assert set(moved) == {0, 1} and all(a["lr"] != e.values()["lr"]
+                                        for a, m in zip(ahead, moved) if m == 0)
+
+
+def test_explorer_computes_ahead_in_the_event_loop_once_shown():
+    import asyncio
+
+    async def main():
+        e = explorers.explore_lstm_gates(T=20)
+        e._compute_calls = []
+        assert not e._compute.ready(**dict(e.values(), T=30))
+        e.image._view_count = 1                      # what the browser reports when it shows it
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if all(e._compute.ready(**v) for v in e.ahead()):
+                break
+        return e
+    e = asyncio.run(main())
+    assert all(e._compute.ready(**v) for v in e.ahead())
+    e.controls["T"].value = 30                       # found ready: no new computation
+    assert e.timings["compute"] < 0.01 and e.result.T == 30
+
+
+def test_static_html_shows_the_explorer_figure_and_lesson_figures_with_alt_text(tmp_path):
+    """nbconvert (HTML and slides share its template) picks text/html, our fallback, when the
+    notebook holds no widget state; with state saved it picks the widget view (CONTRIBUTING.md,
+    "Figures and explorers in static renders")."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in [
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+        "from vgteach import explorers, plots",
+        "ax = plots.plot_layer_norms([1e-4, 1e-2, 1.0], label='sigmoid')\nplt.show()",
+        "fig, ax = plt.subplots()\nax.plot([1, 3])\nplots.describe(fig, 'A line from 1 to 3.')",
+        "explorers.explore_activation()"]]
+    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert page.count("alt=\"") >= 3 and "No description has been provided" not in page
+    assert "alt=\"A line from 1 to 3.\"" in page and "Per-layer plot" in page
+    assert "alt=\"The activation sigmoid" in page and "live only in a running kernel" in page
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {nb.cells[3].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+                  ["model_id"]: {}}, "version_major": 2, "version_minor": 0}}
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert "live only in a running kernel" not in page  # the saved widget wins

@@ -44,3 +44,22 @@ def test_bad_parameters():
         compute_dashboard(optimizer="lbfgs")
     with pytest.raises(ValueError, match="depth"):
         compute_dashboard(depth=0)
+
+
+def test_a_run_in_parts_is_the_run_in_one_go():
+    from vgteach.measure.dashboard import DashboardRun
+    one = compute_dashboard(depth=3, steps=12, optimizer="adam", norm="batch", activation="relu",
+                            init="he")
+    run = DashboardRun(depth=3, optimizer="adam", norm="batch", activation="relu", init="he")
+    for k in (5, 3, 4):
+        run.advance(k)
+    assert run.recorded == [5, 8, 12]
+    parts = run.result(12)
+    for name in ("loss", "grad_norms_start", "grad_norms_end", "update_ratio", "saturation"):
+        assert np.array_equal(getattr(one, name), getattr(parts, name)), name
+    assert parts.settings == one.settings
+    early = run.result(5)
+    assert np.array_equal(early.loss, compute_dashboard(
+        depth=3, steps=5, optimizer="adam", norm="batch", activation="relu", init="he").loss)
+    with pytest.raises(ValueError, match="after \\[5, 8, 12\\] steps, not after 6"):
+        run.result(6)

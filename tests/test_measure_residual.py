@@ -57,3 +57,20 @@ def test_compute_residual_is_pure_and_deterministic():
     a = compute_residual(depth=4, steps=3, n=30)
     b = compute_residual(depth=4, steps=3, n=30)
     assert np.array_equal(a.delta_norms, b.delta_norms) and np.array_equal(a.loss, b.loss)
+
+
+def test_residual_steps_is_compute_residual_in_chunks():
+    from vgteach.measure.residual import residual_steps
+    work = residual_steps(depth=5, skip=False, activation="sigmoid", steps=10, n=30, chunk=4)
+    chunks = 0
+    while True:
+        try:
+            next(work)
+            chunks += 1
+        except StopIteration as stop:
+            view = stop.value
+            break
+    one = compute_residual(depth=5, skip=False, activation="sigmoid", steps=10, n=30)
+    assert chunks == 3 and view.loss.shape == (10,)
+    assert np.array_equal(view.loss, one.loss) and np.array_equal(view.delta_norms,
+                                                                  one.delta_norms)

@@ -3,6 +3,8 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from vgteach import plots  # noqa: E402
 from vgteach.chain import chain_gradients  # noqa: E402
@@ -84,24 +86,30 @@ def test_plot_residual_returns_axes():
     plt.close("all")
 
 
+def _visible_lines(ax):
+    return [ln for ln in ax.get_lines() if ln.get_visible()]
+
+
 def test_plot_lstm_gates_log_axis():
     ax = plots.plot_lstm_gates(compute_lstm_gates(T=20))
     assert ax.get_yscale() == "log" and "forget bias" in ax.get_title()
-    assert len(ax.get_lines()) == 3
+    assert len(_visible_lines(ax)) == 3 and len(ax.get_legend().get_texts()) == 3
     ax = plots.plot_lstm_gates(compute_lstm_gates(T=20, cell_path=True))
-    assert len(ax.get_lines()) == 4
+    assert len(_visible_lines(ax)) == 4 and len(ax.get_legend().get_texts()) == 4
     plt.close("all")
 
 
-def test_plot_accepts_none_figure_or_axes():
+def test_plot_dashboard_takes_none_a_figure_or_three_axes():
     r = compute_dashboard(depth=2, steps=5)
     axes = plots.plot_dashboard(r)
     assert len(axes) == 3 and axes[1].get_yscale() == "log"
     fig = plt.figure()
-    assert len(plots.plot_dashboard(r, fig)) == 3
-    _, ax = plt.subplots()
-    axes = plots.plot_dashboard(r, ax=ax)
-    assert len(axes[0].figure.axes) == 3
+    assert len(plots.plot_dashboard(r, fig)) == 3 and len(fig.axes) == 3
+    _, three = plt.subplots(1, 3)
+    assert list(plots.plot_dashboard(r, ax=three)) == list(three)
+    _, one = plt.subplots()
+    with pytest.raises(ValueError, match="3 panel"):  # no Axes is deleted to make room
+        plots.plot_dashboard(r, ax=one)
     plt.close("all")
 
 
@@ -109,3 +117,162 @@ def test_plot_depth_title_reports_saturation():
     ax = plots.plot_depth(compute_depth(depth=10, weight_scale=16.0, activation="sigmoid"))
     assert "saturated" in ax.get_title() and ax.get_yscale() == "log"
     plt.close("all")
+
+
+# ---------------------------------------------------------------- plot objects (STYLE rule 17)
+def _artists(fig):
+    return [id(a) for ax in fig.axes for a in (*ax.get_lines(), *ax.patches, *ax.collections,
+                                               *ax.texts)]
+
+
+@pytest.mark.parametrize("make, results", [
+    (plots.DepthPlot, [compute_depth(depth=d, weight_scale=s) for d, s in ((10, 1), (3, 4))]),
+    (plots.LstmGatesPlot, [compute_lstm_gates(T=t, cell_path=c) for t, c in ((20, 1), (40, 0))]),
+    (plots.ResidualPlot, [compute_residual(depth=d, steps=3, n=30) for d in (3, 6)]),
+    (plots.DashboardPlot, [compute_dashboard(depth=d, steps=s) for d, s in ((2, 5), (4, 8))]),
+])
+def test_plot_objects_update_their_artists_in_place(make, results):
+    plot = make(results[0])
+    assert isinstance(plot.figure, Figure)
+    before, first_png = _artists(plot.figure), plot.png()
+    first_data = [np.asarray(ln.get_ydata()).copy() for ln in plot.ax.get_lines()]
+    plot.update(results[1])
+    assert _artists(plot.figure) == before            # same artists, nothing created or removed
+    assert plot.png() != first_png and plot.result is results[1]
+    assert any(a.shape != b.shape or not np.array_equal(a, b, equal_nan=True)
+               for a, b in zip(first_data, (np.asarray(ln.get_ydata())
+                                             for ln in plot.ax.get_lines())))
+
+
+def test_plot_objects_never_touch_pyplot():
+    before = plt.get_fignums()
+    plot = plots.DepthPlot(compute_depth(depth=4))
+    plot.png()
+    assert plt.get_fignums() == before and plot.figure.canvas.manager is None
+
+
+def test_layout_runs_once_and_again_only_when_a_label_sticks_out():
+    plot = plots.DepthPlot(compute_depth(depth=4), headline=False)
+    plot.png()
+    plot.update(compute_depth(depth=5, weight_scale=2.0))
+    plot.png()
+    assert plot.timings["relayout"] is False and plot.timings["layout"] < 1.0
+    left = plot.ax.get_position().x0
+    plot.ax.set_ylabel("a much, much longer label\nthat needs a second line\nand a third")
+    plot.png()
+    assert plot.timings["relayout"] is True and plot.ax.get_position().x0 > left
+    plot.png()
+    assert plot.timings["relayout"] is False
+
+
+def test_dashboard_draws_its_middle_panel_with_plot_layer_norms_panel():
+    from vgteach.plots.basic import LayerNormsPanel
+    plot = plots.DashboardPlot(compute_dashboard(depth=3, steps=5))
+    assert isinstance(plot.norms, LayerNormsPanel) and plot.norms.ax is plot.axes[1]
+    ref = plots.plot_layer_norms(plot.result.grad_norms_start)
+    assert ref.get_ylabel().split()[0] == plot.axes[1].get_ylabel().split()[0]
+    assert np.array_equal(ref.get_lines()[0].get_xydata(), plot.first.get_xydata())
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- accessibility
+def test_every_package_figure_has_alt_text_from_its_data():
+    ax = plots.plot_layer_norms([1e-6, 1e-3, 1.0], label="sigmoid")
+    text = plots.alt_text(ax.figure)
+    assert "log scale" in text and "0.000001" not in text and "1e-06" in text and "sigmoid" in text
+    r = compute_dashboard(depth=3, steps=5)
+    text = plots.DashboardPlot(r).alt_text()
+    assert text.startswith("3 panels.") and f"{r.loss[-1]:.3g}" in text
+    assert f"{r.grad_norms_start[0]:.3g}" in text and "layer 3" in text
+    fig = plots.plot_weight_distributions([np.ones((2, 2))], [np.full((2, 2), 2.0)])
+    assert "layer 1 1e+02%" in plots.alt_text(fig)
+    plt.close("all")
+
+
+def test_describe_gives_a_lesson_figure_alt_text_everywhere():
+    fig, (a1, a2) = plt.subplots(1, 2)
+    plots.plot_loss([3, 2, 1], ax=a1)
+    a2.plot([1, 2])
+    plots.describe(a2, "A rising line.")
+    text = plots.alt_text(fig)
+    assert text.startswith("2 panels. (1) Training curve") and text.endswith("(2) A rising line.")
+    plots.describe(fig, "Two panels: loss falls from 3 to 1; a line rises.")
+    data, metadata = plots.access.figure_bundle(fig)
+    assert set(data) == {"text/html", "image/png", "text/plain"}
+    assert 'alt="Two panels: loss falls from 3 to 1; a line rises."' in data["text/html"]
+    assert data["image/png"] in data["text/html"]
+    assert metadata["image/png"]["alt"].startswith("Two panels")
+    assert callable(fig._ipython_display_)        # shown through IPython with this bundle
+    with pytest.raises(TypeError, match="alt text as a str"):
+        plots.describe(fig, 42)
+    plt.close("all")
+
+
+def test_figure_displays_itself_with_alt_text_in_ipython():
+    from IPython.core.interactiveshell import InteractiveShell
+    published = []
+    shell = InteractiveShell.instance()
+    shell.display_pub.publish = lambda data, metadata=None, **kw: published.append(data)
+    try:
+        fig = Figure()
+        plots.plot_layer_norms([1.0, 0.5], ax=fig.add_subplot())
+        from IPython.display import display
+        display(fig)
+    finally:
+        InteractiveShell.clear_instance()
+    assert len(published) == 1 and "alt=" in published[0]["text/html"]
+
+
+def test_course_style_is_colour_blind_safe_and_explicit():
+    import matplotlib as mpl
+    ax = plots.plot_layer_norms([1.0, 0.5])
+    plots.plot_layer_norms([2.0, 1.0], ax=ax)
+    first, second = ax.get_lines()
+    assert first.get_color() == plots.PALETTE[0] and second.get_color() == plots.PALETTE[1]
+    assert first.get_linestyle() != second.get_linestyle()
+    assert first.get_marker() != second.get_marker()
+    assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] != plots.PALETTE[0]
+    with mpl.rc_context():
+        plots.use_course_style()
+        cycle = mpl.rcParams["axes.prop_cycle"].by_key()
+        assert cycle["color"][:2] == list(plots.PALETTE[:2])
+        assert len(set(map(str, cycle["linestyle"]))) == len(plots.PALETTE)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("make, results", [
+    (plots.LstmGatesPlot, [compute_lstm_gates(T=t, cell_path=True) for t in (30, 40)]),
+    (plots.DashboardPlot, [compute_dashboard(depth=3, steps=8, lr=lr) for lr in (0.5, 0.3)]),
+])
+def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
+    import io
+    from PIL import Image
+    plot = make(results[0], headline=False)
+    plot.png()
+    plot.update(results[1])
+    pasted = plot.png()                  # unchanged decorations come from the last draw's pixels
+    assert plot._pixels and not plot.timings["relayout"]
+    plot._pixels = {}
+    drawn = plot.png()                   # everything typeset again
+    a, b = (np.asarray(Image.open(io.BytesIO(p)), dtype=int) for p in (pasted, drawn))
+    # identical but for the odd pixel on a legend box's antialiased edge, where a line passes
+    differ = np.any(a != b, axis=2)
+    assert a.shape == b.shape and differ.sum() <= 20
+
+
+def test_no_pyplot_in_package_code():
+    """Plots, explorers and their displays never import pyplot (a fresh interpreter)."""
+    import subprocess
+    import sys
+    script = (
+        "import sys\n"
+        "from vgteach import explorers, plots\n"
+        "from vgteach.measure.depth import compute_depth\n"
+        "e = explorers.explore_depth(depth=3); e.controls['depth'].value = 4\n"
+        "e._repr_mimebundle_()\n"
+        "plots.access.figure_bundle(plots.DepthPlot(compute_depth(depth=3)).figure)\n"
+        "plots.plot_layer_norms([1.0, 0.1])\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

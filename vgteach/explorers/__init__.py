@@ -11,7 +11,7 @@ Examples
 ['activation', 'dashboard', 'depth', 'lstm_gates', 'residual']
 """
 from .activation import explore_activation
-from .base import Explorer, HiddenAnswer, hidden_answer, slider
+from .base import Explorer, HiddenAnswer, Precomputed, hidden_answer, slider
 from .dashboard import explore_dashboard
 from .depth import explore_depth
 from .lstm_gates import explore_lstm_gates
@@ -26,6 +26,6 @@ EXPLORERS = {
     "residual": explore_residual,
 }
 
-__all__ = ["EXPLORERS", "Explorer", "HiddenAnswer", "hidden_answer", "slider",
+__all__ = ["EXPLORERS", "Explorer", "Precomputed", "HiddenAnswer", "hidden_answer", "slider",
            "explore_activation", "explore_depth", "explore_dashboard", "explore_lstm_gates",
            "explore_residual"]

@@ -2,10 +2,11 @@
 import ipywidgets as widgets
 
 from ..measure.activation import compute_activation
-from ..plots.explorers import plot_activation_view
+from ..plots.explorers import ActivationPlot
 from .base import Explorer, slider
 
 __all__ = ["explore_activation"]
+
 
 def explore_activation(**start):
     """Explorer: pick an activation and a saturation threshold (a share of the peak slope); see
@@ -16,4 +17,4 @@ def explore_activation(**start):
         "z_max": slider("float", 6.0, 1.0, 40.0, 0.5, "z range ±"),
         "share": slider("float", 0.1, 0.01, 0.5, 0.01, "saturated if f' / peak <"),
     }
-    return Explorer(controls, compute_activation, plot_activation_view, start=start)
+    return Explorer(controls, compute_activation, ActivationPlot, start=start)

@@ -1,18 +1,74 @@
 """The training dashboard (lessons 4 and 6): a real short training run of a choice of depth,
 activation, initializer, normalization, optimizer and learning rate, summarised the way a
 practitioner checks one."""
+from collections import OrderedDict
+
 import ipywidgets as widgets
 
-from ..measure.dashboard import DEFAULT_LR, INITS, compute_dashboard
-from ..plots.explorers import plot_dashboard
-from .base import Explorer, slider
+from ..measure.dashboard import DEFAULT_LR, INITS, DashboardRun
+from ..plots.explorers import DashboardPlot
+from .base import Explorer, _key, slider
 
-__all__ = ["explore_dashboard"]
+__all__ = ["explore_dashboard", "DashboardRuns"]
+
+
+class DashboardRuns:
+    """``compute_dashboard`` for an explorer: one resumable ``DashboardRun`` per setting (all
+    but ``steps``), so moving the steps slider cuts or extends a run instead of training anew,
+    and a run can be trained ahead ``chunk`` steps at a time (``advance``).
+
+    Calling it returns exactly what ``compute_dashboard(**values)`` returns.
+    """
+
+    chunk = 10  # steps per part trained ahead (a few ms each); divides the slider's step
+
+    def __init__(self, maxsize=64):
+        self.maxsize = maxsize
+        self._runs = OrderedDict()
+
+    def _run(self, values):
+        settings = {k: v for k, v in values.items() if k != "steps"}
+        key = _key(settings)
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = DashboardRun(**settings)
+            while len(self._runs) > self.maxsize:
+                self._runs.popitem(last=False)
+        self._runs.move_to_end(key)
+        return run
+
+    def __call__(self, **values):
+        steps, run = values["steps"], self._run(values)
+        if steps > run.steps_done:
+            run.advance(steps - run.steps_done)
+        if steps not in run.recorded:  # a count this run passed without stopping: train anew
+            run = DashboardRun(**{k: v for k, v in values.items() if k != "steps"})
+            run.advance(steps)
+        return run.result(steps)
+
+    def ready(self, **values):
+        """True when the result for ``values`` needs no more training."""
+        key = _key({k: v for k, v in values.items() if k != "steps"})
+        return key in self._runs and values["steps"] in self._runs[key].recorded
+
+    def advance(self, **values):
+        """Train the run of ``values`` one part further toward its ``steps``."""
+        run = self._run(values)
+        if run.steps_done < values["steps"]:
+            run.advance(min(self.chunk, values["steps"] - run.steps_done))
+        return self.ready(**values)
 
 
 def _dropdown(options, value, description):
     return widgets.Dropdown(options=list(options), value=value, description=description,
                             layout=widgets.Layout(width="220px"))
+
+
+def _reset_lr(values, name, new):
+    """Changing the optimizer resets the learning rate to that optimizer's usual value."""
+    if name == "optimizer":
+        values = dict(values, lr=DEFAULT_LR[new])
+    return values
 
 
 def explore_dashboard(**start):
@@ -38,5 +94,4 @@ def explore_dashboard(**start):
 
     # registered before the Explorer's own observers, so the new rate is in place first
     controls["optimizer"].observe(reset_lr, names="value")
-    return Explorer(controls, compute_dashboard, plot_dashboard, figsize=(11, 3.8),
-                    height="430px", start=start)
+    return Explorer(controls, DashboardRuns(), DashboardPlot, start=start, link=_reset_lr)

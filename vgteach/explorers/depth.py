@@ -2,10 +2,11 @@
 import ipywidgets as widgets
 
 from ..measure.depth import compute_depth
-from ..plots.explorers import plot_depth
+from ..plots.explorers import DepthPlot
 from .base import Explorer, slider
 
 __all__ = ["explore_depth"]
+
 
 def explore_depth(**start):
     """Explorer: depth, weight scale and activation -> per-layer gradient size (real backprop).
@@ -16,4 +17,4 @@ def explore_depth(**start):
         "activation": widgets.Dropdown(options=["sigmoid", "tanh", "relu", "leaky_relu"],
                                        value="sigmoid", description="activation"),
     }
-    return Explorer(controls, compute_depth, plot_depth, start=start)
+    return Explorer(controls, compute_depth, DepthPlot, start=start)

@@ -24,7 +24,8 @@ from ..mlp import MLP
 from ..train import train
 from . import diagnostics
 
-__all__ = ["DashboardResult", "compute_dashboard", "saturation", "DEFAULT_LR", "INITS"]
+__all__ = ["DashboardResult", "DashboardRun", "compute_dashboard", "saturation", "DEFAULT_LR",
+           "INITS"]
 
 #: learning rates that train the default net without diverging (plain SGD needs a larger one)
 DEFAULT_LR = {"sgd": 0.5, "momentum": 0.1, "rmsprop": 0.003, "adam": 0.003}
@@ -95,21 +96,73 @@ def compute_dashboard(depth=6, activation="sigmoid", init="xavier", norm="none",
     -------
     DashboardResult
     """
-    depth = check_int(depth, "depth", "compute_dashboard", low=1, high=40)
     steps = check_int(steps, "steps", "compute_dashboard", low=1, high=2000)
-    check_choice(norm, "norm", "compute_dashboard", ("none", "batch"))
-    check_choice(init, "init", "compute_dashboard", INITS)
-    check_choice(optimizer, "optimizer", "compute_dashboard", tuple(DEFAULT_LR))
-    lr = DEFAULT_LR[optimizer] if lr is None else float(lr)
-    rng = np.random.default_rng(seed)
-    X, y = _task(512, seed)
-    net = MLP([2] + [width] * depth + [2], activation=activation, init=init, seed=rng,
-              norm=None if norm == "none" else "batch")
-    start = time.perf_counter()
-    hist = train(net, X, y, steps=steps, batch_size=batch, loss="cross_entropy",
-                 optimizer=optim.make_optimizer(optimizer, lr=lr), rng=rng)
-    ms = 1000.0 * (time.perf_counter() - start) / steps
-    settings = dict(depth=depth, activation=activation, init=init, norm=norm,
-                    optimizer=optimizer, steps=steps, width=width, lr=lr, seed=seed)
-    return DashboardResult(settings, hist.loss, hist.delta_norms[0], hist.delta_norms[-1],
-                           hist.update_ratio.mean(axis=0), saturation(net, X[:batch]), ms)
+    run = DashboardRun(depth, activation, init, norm, optimizer, width, lr, batch, seed)
+    run.advance(steps)
+    return run.result(steps)
+
+
+class DashboardRun:
+    """A dashboard training run that goes on where it stopped (``compute_dashboard`` in parts).
+
+    ``advance(k)`` trains ``k`` more steps (same net, optimizer state and mini-batch stream, so
+    the parts add up to one run) and records the saturation there; ``result(steps)`` is then,
+    bit for bit, ``compute_dashboard(..., steps=steps)`` for every ``steps`` at which an
+    ``advance`` stopped. The explorer keeps runs by setting, so a change of ``steps`` only cuts
+    or extends a run, and trains the settings one move away ahead in short parts.
+
+    Examples
+    --------
+    >>> run = DashboardRun(depth=3)
+    >>> run.advance(5); run.advance(5)
+    >>> run.result(5).loss.shape, run.result(10).loss.shape, run.recorded
+    ((5,), (10,), [5, 10])
+    """
+
+    def __init__(self, depth=6, activation="sigmoid", init="xavier", norm="none",
+                 optimizer="sgd", width=32, lr=None, batch=128, seed=0):
+        depth = check_int(depth, "depth", "compute_dashboard", low=1, high=40)
+        check_choice(norm, "norm", "compute_dashboard", ("none", "batch"))
+        check_choice(init, "init", "compute_dashboard", INITS)
+        check_choice(optimizer, "optimizer", "compute_dashboard", tuple(DEFAULT_LR))
+        lr = DEFAULT_LR[optimizer] if lr is None else float(lr)
+        self.settings = dict(depth=depth, activation=activation, init=init, norm=norm,
+                             optimizer=optimizer, width=width, lr=lr, seed=seed)
+        self._rng = np.random.default_rng(seed)
+        self._X, self._y = _task(512, seed)
+        self._batch = batch
+        self.net = MLP([2] + [width] * depth + [2], activation=activation, init=init,
+                       seed=self._rng, norm=None if norm == "none" else "batch")
+        self._optimizer = optim.make_optimizer(optimizer, lr=lr)
+        self.steps_done, self._seconds = 0, 0.0
+        self._parts, self._saturation = [], {}
+
+    @property
+    def recorded(self):
+        """The step counts ``result`` can report (where an ``advance`` stopped), sorted."""
+        return sorted(self._saturation)
+
+    def advance(self, steps):
+        """Train ``steps`` more updates and record the saturation after them."""
+        start = time.perf_counter()
+        hist = train(self.net, self._X, self._y, steps=steps, batch_size=self._batch,
+                     loss="cross_entropy", optimizer=self._optimizer, rng=self._rng)
+        self._seconds += time.perf_counter() - start
+        self._parts.append(hist)
+        self.steps_done += steps
+        self._saturation[self.steps_done] = saturation(self.net, self._X[:self._batch])
+
+    def result(self, steps):
+        """The ``DashboardResult`` of the run's first ``steps`` updates (a recorded count)."""
+        if steps not in self._saturation:
+            raise ValueError(f"This run recorded its state after {self.recorded} steps, not "
+                             f"after {steps}; advance it to {steps} steps first.")
+        loss = np.concatenate([h.loss for h in self._parts])[:steps]
+        delta = np.concatenate([h.delta_norms for h in self._parts])[:steps]
+        ratio = np.concatenate([h.update_ratio for h in self._parts])[:steps]
+        settings = dict(self.settings, steps=steps)
+        settings = {k: settings[k] for k in ("depth", "activation", "init", "norm", "optimizer",
+                                             "steps", "width", "lr", "seed")}
+        return DashboardResult(settings, loss, delta[0], delta[-1], ratio.mean(axis=0),
+                               self._saturation[steps],
+                               1000.0 * self._seconds / self.steps_done)

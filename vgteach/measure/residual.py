@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import residual
+from .. import optim, residual
 from ..data import spirals
 from ..train import train
 
-__all__ = ["network_jacobians", "product_singular_values", "ResidualView", "compute_residual"]
+__all__ = ["network_jacobians", "product_singular_values", "ResidualView", "compute_residual",
+           "residual_steps"]
 
 
 def network_jacobians(net, x):
@@ -56,6 +57,7 @@ class ResidualView:
     activation: str
     delta_norms: np.ndarray
     loss: np.ndarray
+    lr: float = 0.01
 
     @property
     def first_to_last(self):
@@ -63,11 +65,45 @@ class ResidualView:
         return float(self.delta_norms[0] / self.delta_norms[-1])
 
 
-def compute_residual(depth=30, skip=True, activation="tanh", steps=60, n=90, seed=0):
+def compute_residual(depth=30, skip=True, activation="tanh", steps=60, n=90, seed=0, lr=0.01):
     """Build a ``depth``-layer net (``residual.deep_mlp``) on 3-class spirals, record its
-    per-layer ``||delta_l||`` at init, then train it with Adam (lr 0.01) for ``steps`` steps."""
+    per-layer ``||delta_l||`` at init, then train it with Adam (learning rate ``lr``) for
+    ``steps`` full-batch steps."""
+    work = residual_steps(depth, skip, activation, steps, n, seed, lr=lr)
+    while True:
+        try:
+            next(work)
+        except StopIteration as stop:
+            return stop.value
+
+
+def residual_steps(depth=30, skip=True, activation="tanh", steps=60, n=90, seed=0, lr=0.01,
+                   chunk=4):
+    """``compute_residual`` in chunks: a generator that pauses (``yield``) before every
+    ``chunk`` training steps and returns the ``ResidualView``, bit for bit the same.
+
+    The explorer computes settings ahead with it in the kernel's idle time, a few milliseconds
+    at a time (training resumes with the same Adam state, so the chunks add up to one run).
+
+    Examples
+    --------
+    >>> work = residual_steps(depth=3, steps=6, n=30, chunk=4)
+    >>> next(work), next(work)
+    (None, None)
+    >>> try:
+    ...     next(work)
+    ... except StopIteration as stop:
+    ...     stop.value.loss.shape
+    (6,)
+    """
     X, y = spirals(n, rng=np.random.default_rng(seed))
     net = residual.deep_mlp(depth, residual=skip, activation=activation, seed=seed)
     _, grads = net.loss_and_grads(X, y, loss="cross_entropy")
-    hist = train(net, X, y, steps=steps, lr=0.01, loss="cross_entropy", optimizer="adam")
-    return ResidualView(depth, bool(skip), activation, grads.delta_norms, hist.loss)
+    adam = optim.make_optimizer("adam", lr=lr)
+    losses = []
+    for start in range(0, steps, chunk):
+        yield
+        k = min(chunk, steps - start)
+        losses.append(train(net, X, y, steps=k, loss="cross_entropy", optimizer=adam).loss)
+    return ResidualView(depth, bool(skip), activation, grads.delta_norms,
+                        np.concatenate(losses) if losses else np.zeros(0), float(lr))

@@ -1,20 +1,25 @@
 """Plots of the training diagnostics in ``vgteach.measure.diagnostics`` (makemore part 3's
 activation and gradient histograms, update:data ratios, weight distributions).
 
-Each takes ``ax=None`` (or ``fig=None`` for several panels) and returns it.
+Each takes ``ax=None`` (or ``fig=None`` for several panels), gives what it drew a text
+alternative generated from the data (``access``) and returns it.
 """
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..measure.diagnostics import SATURATION, activation_stats, relative_change
-from .basic import new_axes
+from .access import describe, describe_lines, format_number, plain_text
+from .base import new_axes, new_figure
+from .basic import layer_colors
+from .style import LINESTYLES, REFERENCE, series_style
 
 __all__ = ["plot_activation_histograms", "plot_gradient_histograms", "plot_update_ratios",
            "plot_weight_distributions", "plot_layer_bars"]
 
 
-def _colors(n):
-    return plt.cm.viridis(np.linspace(0, 0.9, max(n, 1)))
+def _styles(n):
+    """Colour (viridis, by layer) and line style of layers 1..n."""
+    return [{"color": c, "linestyle": LINESTYLES[l % len(LINESTYLES)]}
+            for l, c in enumerate(layer_colors(n))]
 
 
 def plot_activation_histograms(acts, activation, ax=None, bins=50):
@@ -22,15 +27,18 @@ def plot_activation_histograms(acts, activation, ax=None, bins=50):
     % saturated (makemore's activation plot)."""
     ax = new_axes(ax)
     stats = activation_stats(acts, activation)
-    for l, (a, c) in enumerate(zip(acts, _colors(len(acts)))):
+    for l, (a, style) in enumerate(zip(acts, _styles(len(acts)))):
         hist, edges = np.histogram(np.ravel(a), bins=bins)
         centres = (edges[:-1] + edges[1:]) / 2
-        ax.plot(centres, hist / max(hist.sum(), 1), color=c,
+        ax.plot(centres, hist / max(hist.sum(), 1), **style,
                 label=(f"layer {l + 1}: mean {stats.mean[l]:+.2f}, std {stats.std[l]:.2f}, "
                        f"sat. {100 * stats.saturated[l]:.0f}%"))
     ax.set(xlabel=f"{activation} output a", ylabel="fraction of values",
            title=f"Activations per layer ({activation}; saturated: {SATURATION[activation]})")
     ax.legend(fontsize="x-small")
+    describe(ax, f"Histograms of each hidden layer's {activation} outputs, one line per layer. "
+             + " ".join(f"Layer {l + 1}: mean {stats.mean[l]:+.2f}, std {stats.std[l]:.2f}, "
+                        f"{100 * stats.saturated[l]:.0f}% saturated." for l in range(len(acts))))
     return ax
 
 
@@ -42,14 +50,18 @@ def plot_gradient_histograms(arrays, ax=None, bins=50, name="dW"):
     finite = np.concatenate([v for v in logs if v.size] or [np.zeros(1)])
     edges = np.linspace(finite.min(), finite.max() + 1e-9, bins + 1)
     centres = (edges[:-1] + edges[1:]) / 2
-    for l, (v, c) in enumerate(zip(logs, _colors(len(logs)))):
+    medians = []
+    for l, (v, style) in enumerate(zip(logs, _styles(len(logs)))):
         hist, _ = np.histogram(v, bins=edges)
-        med = np.median(v) if v.size else np.nan
-        ax.plot(centres, hist / max(hist.sum(), 1), color=c,
-                label=f"layer {l + 1}: median |{name}| = {10 ** med:.1e}")
+        medians.append(10 ** np.median(v) if v.size else np.nan)
+        ax.plot(centres, hist / max(hist.sum(), 1), **style,
+                label=f"layer {l + 1}: median |{name}| = {medians[-1]:.1e}")
     ax.set(xlabel=f"log10 |{name}|", ylabel="fraction of entries",
            title=f"Gradient entries per layer ({name})")
     ax.legend(fontsize="x-small")
+    describe(ax, f"Histograms of log10 |{name}| per layer, one line per layer. Median |{name}| "
+             + ", ".join(f"layer {l + 1} {format_number(m)}" for l, m in enumerate(medians))
+             + ".")
     return ax
 
 
@@ -59,13 +71,14 @@ def plot_update_ratios(update_ratio, ax=None, reference=1e-3):
     healthy for plain SGD, CS231n / makemore)."""
     ax = new_axes(ax)
     r = np.asarray(update_ratio, dtype=float)
-    for l, c in zip(range(r.shape[1]), _colors(r.shape[1])):
-        ax.semilogy(np.where(r[:, l] > 0, r[:, l], np.nan), color=c, label=f"layer {l + 1}")
+    for l, style in enumerate(_styles(r.shape[1])):
+        ax.semilogy(np.where(r[:, l] > 0, r[:, l], np.nan), **style, label=f"layer {l + 1}")
     if reference:
-        ax.axhline(reference, color="k", linestyle=":", label=f"reference {reference:g}")
+        ax.axhline(reference, color=REFERENCE, linestyle=":", label=f"reference {reference:g}")
     ax.set(xlabel="training step", ylabel="update / weight (log scale)",
            title="Update-to-weight ratio per layer")
     ax.legend(fontsize="x-small", ncol=2)
+    describe(ax, lambda a: describe_lines(a, "One line per layer"))
     return ax
 
 
@@ -74,19 +87,24 @@ def plot_weight_distributions(before, after, fig=None, bins=40):
     gives the relative change. Returns the figure."""
     L = len(before)
     if fig is None:
-        fig = plt.figure(figsize=(2.6 * L, 2.6), layout="constrained")
+        fig = new_figure(figsize=(2.6 * L, 2.6))
     axes = fig.subplots(1, L, squeeze=False)[0]
     change = relative_change(before, after)
     for l, ax in enumerate(axes):
         lo = min(before[l].min(), after[l].min())
         hi = max(before[l].max(), after[l].max())
         edges = np.linspace(lo, hi + 1e-12, bins + 1)
-        ax.hist(np.ravel(before[l]), bins=edges, histtype="step", color="0.5", label="before")
-        ax.hist(np.ravel(after[l]), bins=edges, histtype="step", color="C3", label="after")
+        ax.hist(np.ravel(before[l]), bins=edges, histtype="step", color=REFERENCE,
+                linestyle="--", label="before")
+        ax.hist(np.ravel(after[l]), bins=edges, histtype="step", color=series_style(1)["color"],
+                label="after")
         ax.set(title=f"layer {l + 1}: moved {100 * change[l]:.2g}%", xlabel="weight value")
     axes[0].set_ylabel("count")
     axes[0].legend(fontsize="x-small")
     fig.suptitle("Weights before and after training")
+    describe(fig, "Histograms of each layer's weights before training (dashed) and after "
+             "(solid). Relative change per layer: "
+             + ", ".join(f"layer {l + 1} {100 * c:.2g}%" for l, c in enumerate(change)) + ".")
     return fig
 
 
@@ -95,6 +113,7 @@ def plot_layer_bars(values, ax=None, ylabel="value", title=None, log=True, label
     ax = new_axes(ax)
     values = np.asarray(values, dtype=float)
     layers = np.arange(1, values.size + 1)
+    kw.setdefault("color", series_style(0)["color"])
     ax.bar(layers, values, label=label, **kw)
     if log:
         ax.set_yscale("log")
@@ -102,4 +121,7 @@ def plot_layer_bars(values, ax=None, ylabel="value", title=None, log=True, label
     ax.set(xlabel="layer l (1 = next to the input)", ylabel=ylabel, title=title or ylabel)
     if label is not None:
         ax.legend(fontsize="small")
+    describe(ax, f"Bar chart of {plain_text(ylabel)} per layer" + (" (log scale)" if log else "")
+             + ": " + ", ".join(f"layer {l} {format_number(v)}" for l, v in zip(layers, values))
+             + ".")
     return ax
