@@ -104,7 +104,7 @@ def vgteach_lstm(case):
     """Forward + backward of ``vgteach.recurrent``'s LSTM; returns (dx, dh0, dWx, dWh, db)."""
     from vgteach import recurrent
     _, cache = recurrent.lstm_forward(case["x"], case["h0"], case["Wx"], case["Wh"], case["b"])
-    return recurrent.lstm_backward(case["dh"], cache)
+    return tuple(recurrent.lstm_backward(case["dh"], cache))
 
 
 def torch_lstm_loop(torch, case):

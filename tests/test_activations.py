@@ -66,5 +66,7 @@ def test_scalars_and_lists_are_accepted():
 
 
 def test_unknown_activation_has_helpful_error():
-    with pytest.raises(ValueError, match="'activation' parameter must be one of"):
+    with pytest.raises(ValueError, match="The 'activation' parameter must be one of 'sigmoid'"):
         act.get("swish")
+    with pytest.raises(ValueError, match="The 'activation' parameter of MLP must be one of"):
+        act.get(["relu"], "MLP")  # unhashable: still the template, not a TypeError

@@ -14,6 +14,8 @@ Examples
 """
 import numpy as np
 
+from ._validation import check_choice
+
 __all__ = [
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
     "leaky_relu", "leaky_relu_prime", "linear", "linear_prime", "ACTIVATIONS",
@@ -142,12 +144,19 @@ PRIME_FROM_OUTPUT = {
 }
 
 
-def get(name):
-    """Return ``(f, f_prime)`` for an activation name, with a helpful error for unknown names."""
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        options = ", ".join(repr(k) for k in ACTIVATIONS)
-        raise ValueError(
-            f"The 'activation' parameter must be one of {options}. Got {name!r} instead."
-        ) from None
+def get(name, func=None):
+    """Return ``(f, f_prime)`` for an activation name.
+
+    An unknown name raises ValueError in the shared parameter template; ``func`` names the
+    function the learner called, for the message.
+
+    Examples
+    --------
+    >>> get("swish", "MLP")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'activation' parameter of MLP must be one of 'sigmoid', 'tanh', 'relu', \
+'leaky_relu', 'linear'. Got 'swish' instead.
+    """
+    check_choice(name, "activation", func, tuple(ACTIVATIONS))
+    return ACTIVATIONS[name]

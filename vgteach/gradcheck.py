@@ -93,8 +93,9 @@ def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
 def check_layer(forward, backward, inputs, dout=None, h=1e-5, seed=0):
     """Check a CS231n-style layer pair against finite differences.
 
-    ``forward(*inputs) -> (out, cache)`` and ``backward(dout, cache) -> tuple of gradients``,
-    one per input (in order). The scalar checked is ``sum(out * dout)`` for a random ``dout``.
+    ``forward(*inputs) -> (out, cache)`` and ``backward(dout, cache) -> gradients``, one per
+    input in order: a tuple, or anything that unpacks like one (``recurrent.RecurrentGrads``),
+    or a single array for a one-input layer. The scalar checked is ``sum(out * dout)`` for a random ``dout``.
     Returns the list of relative errors, one per input.
     """
     inputs = [np.array(x, dtype=float) for x in inputs]
@@ -102,8 +103,7 @@ def check_layer(forward, backward, inputs, dout=None, h=1e-5, seed=0):
     if dout is None:
         dout = np.random.default_rng(seed).normal(size=np.shape(out))
     grads = backward(dout, cache)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
+    grads = (grads,) if isinstance(grads, np.ndarray) else tuple(grads)
     errors = []
     for k, x in enumerate(inputs):
         def scalar(xk, k=k):

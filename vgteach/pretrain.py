@@ -92,7 +92,7 @@ def train_autoencoder(X, n_hidden, steps=200, lr=0.5, rng=None, activation="sigm
     n, d = X.shape
     params = [initializers.xavier(d, n_hidden, rng), np.zeros(n_hidden),
               initializers.xavier(n_hidden, d, rng), np.zeros(d)]
-    opt = optim.make_optimizer(optimizer, lr=lr)
+    opt = optim.make_optimizer(optimizer, func="train_autoencoder", lr=lr)
     losses = np.zeros(steps)
     for t in range(steps):
         batch = X if batch_size is None else X[rng.choice(n, batch_size, replace=False)]

@@ -70,7 +70,7 @@ def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=N
     if optimizer is None:
         optimizer = optim.SGD(lr)
     elif isinstance(optimizer, str):
-        optimizer = optim.make_optimizer(optimizer, lr=lr)
+        optimizer = optim.make_optimizer(optimizer, func="train", lr=lr)
     n = len(X)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", "train", low=1, high=n)
@@ -183,7 +183,7 @@ def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=N
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", "train_sequence_model", low=1, high=n)
     if isinstance(optimizer, str):
-        optimizer = optim.make_optimizer(optimizer, lr=lr)
+        optimizer = optim.make_optimizer(optimizer, func="train_sequence_model", lr=lr)
     forward, backward = _MODELS[kind]
     if kind == "rnn":
         params = recurrent.init_rnn(D, H, rng, scale=scale)
@@ -202,10 +202,10 @@ def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=N
         dlast, dW_out, db_out = layers.affine_backward(dout, out_cache)
         dh = np.zeros_like(h)
         dh[:, -1] = dlast
-        _, _, dWx, dWh, db, states = backward(dh, cache, return_state_grads=True)
-        top = np.linalg.norm(states.dh[:, -1])
-        first[s] = np.linalg.norm(states.dh[:, 0]) / top if top > 0 else 0.0
-        grads = [dWx, dWh, db, dW_out, db_out]
+        g = backward(dh, cache)
+        top = np.linalg.norm(g.dh[:, -1])
+        first[s] = np.linalg.norm(g.dh[:, 0]) / top if top > 0 else 0.0
+        grads = [g.dWx, g.dWh, g.db, dW_out, db_out]
         gnorms[s] = optim.global_norm(grads)
         if clip is not None:
             grads = optim.clip_by_norm(grads, clip)

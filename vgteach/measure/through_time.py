@@ -98,17 +98,17 @@ def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0
     v = rng.normal(size=(N, H))
     dh = np.zeros_like(h)
     dh[:, -1] = v / np.linalg.norm(v)
-    states = backward(dh, cache, return_state_grads=True)[-1]
-    dh_norm = np.linalg.norm(states.dh, axis=(0, 2))
-    if states.dc is None:
+    grads = backward(dh, cache)
+    dh_norm = np.linalg.norm(grads.dh, axis=(0, 2))
+    if grads.dc is None:
         return TimeGradients(kind=kind, dh_norm=dh_norm)
     f = recurrent.lstm_gates(cache)["f"]
     # prod_{s=t+1}^{T-1} f_s for every t: a reversed cumulative product, 1 at the last step
     carry = np.ones_like(f)
     carry[:, :-1] = np.cumprod(f[:, :0:-1], axis=1)[:, ::-1]
-    dc_cell = states.dc[:, -1:] * carry
+    dc_cell = grads.dc[:, -1:] * carry
     return TimeGradients(kind=kind, dh_norm=dh_norm,
-                         dc_norm=np.linalg.norm(states.dc, axis=(0, 2)),
+                         dc_norm=np.linalg.norm(grads.dc, axis=(0, 2)),
                          dc_cell_norm=np.linalg.norm(dc_cell, axis=(0, 2)))
 
 
