@@ -13,6 +13,8 @@ True
 """
 import numpy as np
 
+from ._threads import blas_limited
+
 __all__ = ["numerical_gradient", "relative_error", "check_mlp", "check_layer"]
 
 
@@ -75,6 +77,7 @@ def _numeric_into(param, loss_fn, h, order=2):
     return grad
 
 
+@blas_limited
 def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
     """Largest relative error between ``net.loss_and_grads`` and finite differences, over every
     parameter of every layer (weights, biases and batch-norm scales/shifts).
@@ -90,6 +93,7 @@ def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
                for p, g in zip(params, analytic))
 
 
+@blas_limited
 def check_layer(forward, backward, inputs, dout=None, h=1e-5, seed=0):
     """Check a CS231n-style layer pair against finite differences.
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations, initializers, layers
+from ._threads import blas_limited
 from ._validation import check_choice
 
 __all__ = ["MLP", "Gradients", "Trace"]
@@ -161,6 +162,7 @@ class MLP:
         db = grads.db[-1:] if self.norm == "batch" else grads.db
         return grads.dW + db + grads.dgamma + grads.dbeta
 
+    @blas_limited
     def _forward(self, X, train):
         f, _ = activations.get(self.activation)
         a, zs, caches = [np.asarray(X, dtype=float)], [], []
@@ -220,6 +222,7 @@ class MLP:
             return layers.mse_loss(out, y)
         return layers.softmax_cross_entropy(out, y)
 
+    @blas_limited
     def loss_and_grads(self, X, y, loss="mse"):
         """Loss and every gradient by backprop.
 

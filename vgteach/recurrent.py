@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import initializers
+from ._threads import blas_limited
 from ._validation import check_float, check_int, check_shape
 from .activations import sigmoid
 
@@ -198,6 +199,7 @@ def rnn_step_backward(dh, cache):
     return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
+@blas_limited
 def rnn_forward(x, h0, Wx, Wh, b):
     """Run a tanh RNN over a whole sequence.
 
@@ -233,6 +235,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     return h, RNNCache(x=x, h0=h0, Wx=Wx, Wh=Wh, h=h)
 
 
+@blas_limited
 def rnn_backward(dh, cache):
     """Backprop through time for ``rnn_forward``.
 
@@ -356,6 +359,7 @@ def lstm_step_backward(dh, dc, cache):
     return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
+@blas_limited
 def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     """Run an LSTM over a whole sequence; the initial cell state is zero unless ``c0`` is given.
 
@@ -396,6 +400,7 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     return h, LSTMCache(x=x, h0=h0, Wx=Wx, Wh=Wh, act=act, c=c, tanh_c=tanh_c, h=h, c0=c0)
 
 
+@blas_limited
 def lstm_backward(dh, cache):
     """Backprop through time for ``lstm_forward``.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import layers, optim, recurrent
+from ._threads import blas_limited
 from ._validation import check_choice, check_float, check_int
 
 __all__ = ["History", "train", "SequenceHistory", "train_sequence_model",
@@ -46,6 +47,7 @@ class History:
     grad_norm: np.ndarray
 
 
+@blas_limited
 def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=None,
           clip=None, rng=None):
     """Train ``net`` in place by mini-batch gradient descent and record every step.
@@ -123,6 +125,7 @@ class SequenceHistory:
     params: dict
 
 
+@blas_limited
 def predict_sequence_model(kind, params, X):
     """Readout of the last hidden state: ``h_{T-1} @ W_out + b_out``, ndarray (N, 1).
 
@@ -136,6 +139,7 @@ def predict_sequence_model(kind, params, X):
     return h[:, -1] @ params["W_out"] + params["b_out"]
 
 
+@blas_limited
 def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=None,
                          batch_size=None, forget_bias=1.0, scale=1.0):
     """Train a recurrent layer and a linear readout of its last hidden state with the half-MSE loss

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..mlp import MLP
+from .._threads import blas_limited
 from . import diagnostics
 
 __all__ = ["DepthView", "compute_depth"]
@@ -34,6 +35,7 @@ class DepthView:
         return float(self.delta_norms[0] / self.delta_norms[-1])
 
 
+@blas_limited
 def compute_depth(depth=10, weight_scale=1.0, activation="sigmoid", width=32, batch=64, seed=0):
     """Backprop once through a ``depth``-layer net with weights ~ N(0, weight_scale**2 / width)
     (``init="lecun"`` with ``gain=weight_scale``).

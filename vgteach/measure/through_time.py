@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import recurrent
+from .._threads import blas_limited
 from .._validation import check_choice, check_int
 
 __all__ = ["TimeGradients", "gradient_through_time", "GateView", "compute_lstm_gates"]
@@ -46,6 +47,7 @@ class TimeGradients:
         return np.arange(len(self.dh_norm))[::-1]
 
 
+@blas_limited
 def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0,
                           params=None, x=None):
     """How the gradient of a loss on the *last* hidden state reaches earlier steps.
@@ -135,6 +137,7 @@ class GateView:
         return np.arange(self.T)[::-1]
 
 
+@blas_limited
 def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=16, seed=0,
                        cell_path=False):
     """``gradient_through_time`` for an LSTM whose forget- and input-gate biases
