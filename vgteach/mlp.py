@@ -252,8 +252,8 @@ class MLP:
         for l in range(L - 2, -1, -1):
             aff_cache, bn_cache, h = caches[l]
             # f'(z) from the stored output h = f(z) when cheaper: same value, no second exp.
-            slope = prime_from_output(h) if prime_from_output else f_prime(trace.z[l])
-            dz = da * slope
+            dz = prime_from_output(h) if prime_from_output else f_prime(trace.z[l])
+            dz *= da  # the slope array is ours: dz = da * f'(z) without a temporary
             delta[l] = dz
             if bn_cache is not None:
                 dz, dgamma[l], dbeta[l] = layers.batchnorm_backward(dz, bn_cache)
