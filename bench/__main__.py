@@ -35,7 +35,8 @@ def main(argv=None):
     results = {"machine": machine.describe(default_env), "threads": args.threads}
     _show(report.machine_lines(results["machine"], args.threads))
     if "engine" not in skip:
-        results["mlp"] = engine.compare_mlp(repeat=repeat, torch=torch)
+        for key, case in engine.MLP_CASES.items():
+            results[key] = engine.compare_mlp(**case, repeat=repeat, torch=torch)
         results["lstm"] = _maybe(engine.compare_lstm, repeat=max(3, repeat // 2), torch=torch)
         _show(report.engine_lines(results))
     if "scaling" not in skip:
