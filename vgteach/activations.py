@@ -47,7 +47,7 @@ def sigmoid(z):
     with np.errstate(over="ignore"):
         np.exp(s, out=s)
     s += 1.0
-    return np.reciprocal(s, out=s)
+    return np.divide(1.0, s, out=s)  # (np.reciprocal is half as fast for float64)
 
 
 def sigmoid_prime(z):
