@@ -35,8 +35,8 @@ def main(argv=None):
     results = {"machine": machine.describe(default_env), "threads": args.threads}
     _show(report.machine_lines(results["machine"], args.threads))
     if "engine" not in skip:
-        for key, case in engine.MLP_CASES.items():
-            results[key] = engine.compare_mlp(**case, repeat=repeat, torch=torch)
+        for key, case in engine.MLP_CASES.items():  # a few ms a call: more repeats, steadier
+            results[key] = engine.compare_mlp(**case, repeat=3 * repeat, torch=torch)
         results["lstm"] = _maybe(engine.compare_lstm, repeat=max(3, repeat // 2), torch=torch)
         _show(report.engine_lines(results))
     if "scaling" not in skip:
