@@ -26,6 +26,7 @@ Examples
 >>> round(float(W.var() * 400), 1)
 4.0
 """
+import functools
 import inspect
 
 import numpy as np
@@ -115,9 +116,16 @@ def initialize(init, fan_in, fan_out, rng, func="initialize", **options):
     return W
 
 
+@functools.lru_cache(maxsize=None)
+def _option_names(init):
+    """The keyword options of a named initializer (its parameters after fan_in, fan_out, rng)."""
+    skip = ("fan_in", "fan_out", "rng")
+    return tuple(p for p in inspect.signature(init).parameters if p not in skip)
+
+
 def _check_options(init, options, func):
     """Name the options an initializer takes when it is given one it does not know."""
-    known = [p for p in inspect.signature(init).parameters if p not in ("fan_in", "fan_out", "rng")]
+    known = _option_names(init)
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ValueError(f"{func} got an unknown option {unknown[0]!r}: init={init.__name__!r} "
