@@ -2,10 +2,11 @@
 
 Both sides get the same float64 weights and inputs in one process and are timed taking turns
 (``timing.interleaved``). vgteach runs its BLAS on one thread inside its calls whatever
-``--threads`` says (``vgteach._threads``); torch uses ``--threads``. The gradient difference of one array is ``max|g_vgteach - g_torch| /
-max|g_torch|`` (relative to the array's scale, so a tiny gradient of a vanishing layer is judged
-by its own size); the reported figure is the largest over all arrays. PyTorch is optional: without
-it the comparison says so and returns ``None``.
+``--threads`` says (``vgteach._threads``); torch uses ``--threads``. The gradient difference of
+one array is ``max|g_vgteach - g_torch| / max|g_torch|`` (relative to the array's scale, so a
+tiny gradient of a vanishing layer is judged by its own size); the reported figure is the
+largest over all arrays. PyTorch is optional: without it the comparison says so and returns
+``None``.
 """
 import numpy as np
 

@@ -13,7 +13,7 @@ import numpy as np
 
 
 def time_calls(fn, repeat=10, warmup=1):
-    """Call ``fn()`` ``warmup`` times untimed, then ``repeat`` times; return the seconds, ndarray."""
+    """Call ``fn()`` ``warmup`` times untimed, then ``repeat`` times; the seconds, ndarray."""
     return interleaved({"fn": fn}, repeat, warmup)["fn"]
 
 

@@ -99,8 +99,8 @@ def check_layer(forward, backward, inputs, dout=None, h=1e-5, seed=0):
 
     ``forward(*inputs) -> (out, cache)`` and ``backward(dout, cache) -> gradients``, one per
     input in order: a tuple, or anything that unpacks like one (``recurrent.RecurrentGrads``),
-    or a single array for a one-input layer. The scalar checked is ``sum(out * dout)`` for a random ``dout``.
-    Returns the list of relative errors, one per input.
+    or a single array for a one-input layer. The scalar checked is ``sum(out * dout)`` for a
+    random ``dout``. Returns the list of relative errors, one per input.
     """
     inputs = [np.array(x, dtype=float) for x in inputs]
     out, cache = forward(*inputs)

@@ -53,7 +53,8 @@ def lecun(fan_in, fan_out, rng, gain=1.0):
 
 
 def xavier(fan_in, fan_out, rng, gain=1.0):
-    """Glorot & Bengio's normalized init: uniform with variance ``gain**2 * 2 / (fan_in + fan_out)``."""
+    """Glorot & Bengio's normalized init: uniform with variance
+    ``gain**2 * 2 / (fan_in + fan_out)``."""
     fan_in, fan_out = _fans(fan_in, fan_out, "xavier")
     gain = check_float(gain, "gain", "xavier", low=0.0)
     limit = gain * np.sqrt(6.0 / (fan_in + fan_out))
