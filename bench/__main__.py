@@ -2,11 +2,14 @@
 
 Options: ``--threads N`` (BLAS/OpenMP/torch threads, default 1, the same for NumPy and torch),
 ``--quick`` (smaller repeats, for a smoke run), ``--skip series,explorers,engine,scaling``,
-``--out PATH``.
+``--out PATH``. The lessons also run once each in a kernel with the environment ``make bench``
+was started with, as a learner's kernel would be (see ``series.py``).
 """
 import argparse
 import os
 import sys
+
+from . import machine  # imports no NumPy: safe before the thread variables are set
 
 
 def _parse(argv):
@@ -22,17 +25,18 @@ def main(argv=None):
     args = _parse(argv)
     default_env = dict(os.environ)  # what a learner's kernel would inherit
     # Thread counts must be set before NumPy (and its BLAS) is imported.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in machine.THREAD_VARIABLES:
         os.environ[var] = str(args.threads)
-    from . import engine, explorers, machine, report, series
+    from . import engine, explorers, report, series
 
     torch = engine.try_torch(args.threads)
     skip = set(filter(None, args.skip.split(",")))
     repeat = 3 if args.quick else 10
-    results = {"machine": machine.describe(), "threads": args.threads}
+    results = {"machine": machine.describe(default_env), "threads": args.threads}
     _show(report.machine_lines(results["machine"], args.threads))
     if "engine" not in skip:
-        results["mlp"] = engine.compare_mlp(repeat=repeat, torch=torch)
+        for key, case in engine.MLP_CASES.items():  # a few ms a call: more repeats, steadier
+            results[key] = engine.compare_mlp(**case, repeat=3 * repeat, torch=torch)
         results["lstm"] = _maybe(engine.compare_lstm, repeat=max(3, repeat // 2), torch=torch)
         _show(report.engine_lines(results))
     if "scaling" not in skip:
@@ -55,7 +59,7 @@ def main(argv=None):
         paths = series.find_notebooks()
         print(f"\nSeries vs floor: executing {len(paths)} notebooks, each followed by a floor "
               "notebook ...", flush=True)
-        results["series"] = series.series_vs_floor(paths)
+        results["series"] = series.series_vs_floor(paths, default_env=default_env)
         _show(report.series_lines(results["series"]))
     with open(args.out, "w") as f:
         f.write(report.markdown(results))

@@ -1,10 +1,12 @@
 """vgteach's engine against PyTorch's autograd on the CPU, and how the engine scales.
 
 Both sides get the same float64 weights and inputs in one process and are timed taking turns
-(``timing.interleaved``). The gradient difference of one array is ``max|g_vgteach - g_torch| /
-max|g_torch|`` (relative to the array's scale, so a tiny gradient of a vanishing layer is judged
-by its own size); the reported figure is the largest over all arrays. PyTorch is optional: without
-it the comparison says so and returns ``None``.
+(``timing.interleaved``). vgteach runs its BLAS on one thread inside its calls whatever
+``--threads`` says (``vgteach._threads``); torch uses ``--threads``. The gradient difference of
+one array is ``max|g_vgteach - g_torch| / max|g_torch|`` (relative to the array's scale, so a
+tiny gradient of a vanishing layer is judged by its own size); the reported figure is the
+largest over all arrays. PyTorch is optional: without it the comparison says so and returns
+``None``.
 """
 import numpy as np
 
@@ -72,21 +74,28 @@ def torch_mlp(torch, net, X, y):
     return step
 
 
-def compare_mlp(depth=20, width=64, batch=128, repeat=10, torch=None):
+#: The MLPs compared with torch: the benchmark's deep sigmoid net (lessons 2-3 in size), and a
+#: net the size of lesson 6's training runs.
+MLP_CASES = {"mlp": {"depth": 20, "width": 64, "batch": 128, "activation": "sigmoid"},
+             "mlp_small": {"depth": 6, "width": 32, "batch": 64, "activation": "tanh"}}
+
+
+def compare_mlp(depth=20, width=64, batch=128, activation="sigmoid", repeat=10, torch=None):
     """Gradients and time of vgteach vs torch on one MLP; dict (torch fields None without it)."""
-    net, X, y = mlp_case(depth, width, batch)
+    net, X, y = mlp_case(depth, width, batch, activation)
     ours = lambda: vgteach_mlp(net, X, y)  # noqa: E731
-    out = {"case": f"MLP {depth}x{width}, batch {batch}, float64, sigmoid, MSE",
-           "max_rel_diff": None, "torch_ms": None, "ratio": None}
+    out = {"case": f"MLP {depth}x{width}, batch {batch}, float64, {activation}, MSE",
+           "max_rel_diff": None, "torch_ms": None, "ratio": None, "cpu_ratio": None}
     if torch is None:
         out["vgteach_ms"] = float(np.median(time_calls(ours, repeat)) * 1e3)
         return out
     theirs = torch_mlp(torch, net, X, y)
     out["max_rel_diff"] = rel_diff(ours(), theirs())
-    t = interleaved({"vgteach": ours, "torch": theirs}, repeat)
+    t, cpu = interleaved({"vgteach": ours, "torch": theirs}, repeat, cpu=True)
     out["vgteach_ms"] = float(np.median(t["vgteach"]) * 1e3)
     out["torch_ms"] = float(np.median(t["torch"]) * 1e3)
     out["ratio"] = out["torch_ms"] / out["vgteach_ms"]
+    out["cpu_ratio"] = float(np.median(cpu["torch"]) / np.median(cpu["vgteach"]))
     return out
 
 
@@ -104,7 +113,7 @@ def vgteach_lstm(case):
     """Forward + backward of ``vgteach.recurrent``'s LSTM; returns (dx, dh0, dWx, dWh, db)."""
     from vgteach import recurrent
     _, cache = recurrent.lstm_forward(case["x"], case["h0"], case["Wx"], case["Wh"], case["b"])
-    return recurrent.lstm_backward(case["dh"], cache)
+    return tuple(recurrent.lstm_backward(case["dh"], cache))
 
 
 def torch_lstm_loop(torch, case):
@@ -163,8 +172,9 @@ def compare_lstm(T=100, H=64, N=32, D=64, repeat=5, torch=None):
     case = lstm_case(T, H, N, D)
     ours = lambda: vgteach_lstm(case)  # noqa: E731
     out = {"case": f"LSTM T={T}, H={H}, D={D}, batch {N}, float64",
-           "max_rel_diff": None, "torch_ms": None, "ratio": None,
-           "fused_max_rel_diff": None, "fused_ms": None, "fused_ratio": None}
+           "max_rel_diff": None, "torch_ms": None, "ratio": None, "cpu_ratio": None,
+           "fused_max_rel_diff": None, "fused_ms": None, "fused_ratio": None,
+           "fused_cpu_ratio": None}
     if torch is None:
         out["vgteach_ms"] = float(np.median(time_calls(ours, repeat)) * 1e3)
         return out
@@ -172,12 +182,15 @@ def compare_lstm(T=100, H=64, N=32, D=64, repeat=5, torch=None):
     reference = ours()
     out["max_rel_diff"] = rel_diff(reference, loop())
     out["fused_max_rel_diff"] = rel_diff(reference, fused())
-    t = interleaved({"vgteach": ours, "torch": loop, "fused": fused}, repeat)
+    t, cpu = interleaved({"vgteach": ours, "torch": loop, "fused": fused}, repeat, cpu=True)
     out["vgteach_ms"] = float(np.median(t["vgteach"]) * 1e3)
     out["torch_ms"] = float(np.median(t["torch"]) * 1e3)
     out["fused_ms"] = float(np.median(t["fused"]) * 1e3)
     out["ratio"] = out["torch_ms"] / out["vgteach_ms"]
     out["fused_ratio"] = out["fused_ms"] / out["vgteach_ms"]
+    cpu_ours = np.median(cpu["vgteach"])
+    out["cpu_ratio"] = float(np.median(cpu["torch"]) / cpu_ours)
+    out["fused_cpu_ratio"] = float(np.median(cpu["fused"]) / cpu_ours)
     return out
 
 

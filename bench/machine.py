@@ -4,21 +4,32 @@ import os
 import platform
 import sys
 
-import numpy as np
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _cpu_model():
+def _cpuinfo(key):
+    """The value of the first ``key`` line of /proc/cpuinfo, or None (not Linux)."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
+                if line.startswith(key):
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return None
+
+
+def _vector_units():
+    """The widest x86 vector extension: NumPy vectorizes float64 exp only with AVX-512."""
+    flags = set((_cpuinfo("flags") or "").split())
+    for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("sse2", "SSE2")):
+        if flag in flags:
+            return name
+    return "unknown"
 
 
 def _blas():
+    import numpy as np
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         return f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
@@ -26,8 +37,16 @@ def _blas():
         return "unknown"
 
 
-def describe():
-    """Dict of CPU, cores, Python/NumPy/torch versions, BLAS and thread settings."""
+def _threads(env):
+    return ", ".join(f"{k}={env.get(k, 'unset')}" for k in THREAD_VARIABLES)
+
+
+def describe(default_env=None):
+    """Dict of CPU, cores, Python/NumPy/torch versions, BLAS and thread settings.
+
+    ``default_env``: the environment the benchmark was started with, for the kernels that run
+    as a learner's would (its thread variables are listed)."""
+    import numpy as np
     try:  # the version without importing torch (slow, and kept out of the tests)
         torch_version = importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:
@@ -36,15 +55,17 @@ def describe():
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    threads = {k: os.environ.get(k, "unset")
-               for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {
-        "CPU": _cpu_model(),
+    info = {
+        "CPU": _cpuinfo("model name") or platform.processor() or "unknown",
+        "vector units": _vector_units(),
         "cores": f"{os.cpu_count()} logical, {usable} usable",
         "OS": f"{platform.system()} {platform.release()}",
         "Python": sys.version.split()[0],
         "NumPy": np.__version__,
         "BLAS": _blas(),
         "torch": torch_version,
-        "threads": ", ".join(f"{k}={v}" for k, v in threads.items()),
+        "threads": _threads(os.environ),
     }
+    if default_env is not None:
+        info["threads in a learner's kernel"] = _threads(default_env)
+    return info

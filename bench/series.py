@@ -5,6 +5,11 @@ lesson can avoid. ``ratio = series / floor`` says how much the lessons' own work
 Each lesson run is followed immediately by a floor run (interleaved), so a noisy neighbour
 slows both alike. Every notebook gets one extra cell at the end that reads the kernel's peak
 resident memory (``VmHWM`` in /proc/self/status), so memory is measured in the kernel itself.
+
+The benchmark runs its kernels with one BLAS thread (``OMP_NUM_THREADS=1`` etc.), as the tests
+do. A learner's kernel has no such setting, so each lesson of ``notebooks/`` also runs once in
+a kernel started with the environment the benchmark itself was started with (``default_env``),
+right after its one-thread run: ``default_ratio`` compares the two.
 """
 import pathlib
 import subprocess
@@ -39,15 +44,17 @@ def floor_notebook():
     return nb
 
 
-def run_notebook(nb, cwd, timeout=600):
-    """Execute ``nb`` (a NotebookNode) in a fresh kernel; return (seconds, peak KiB, n_errors)."""
+def run_notebook(nb, cwd, timeout=600, env=None):
+    """Execute ``nb`` (a NotebookNode) in a fresh kernel; return (seconds, peak KiB, n_errors).
+
+    ``env`` is the kernel's environment (None: this process's own)."""
     nb = nbformat.from_dict(nb)
     nb.cells.append(nbformat.v4.new_code_cell(PEAK_CODE))
     client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd)}})
     start = time.perf_counter()
     # The kernel's own log lines (transport warnings, shutdown notices) are not results.
-    client.execute(stderr=subprocess.DEVNULL)
+    client.execute(stderr=subprocess.DEVNULL, **({} if env is None else {"env": dict(env)}))
     seconds = time.perf_counter() - start
     peak, errors = 0, 0
     for cell in nb.cells:
@@ -59,26 +66,36 @@ def run_notebook(nb, cwd, timeout=600):
     return seconds, peak, errors
 
 
-def series_vs_floor(paths, timeout=600):
+def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("notebooks",)):
     """Run each notebook in ``paths`` and one floor notebook after it.
+
+    With ``default_env`` (a dict), each notebook in one of ``default_folders`` also runs in a
+    kernel with that environment, between its own run and the floor run.
 
     Returns
     -------
-    dict with ``notebooks`` (list of dicts: path, seconds, floor_seconds, peak_mib, errors),
-    ``series_seconds``, ``floor_seconds``, ``ratio``, ``peak_mib`` (largest kernel),
-    ``floor_peak_mib``, ``slowest`` (three notebook dicts, slowest first) and ``wall_seconds``.
+    dict with ``notebooks`` (list of dicts: path, seconds, floor_seconds, peak_mib, errors and,
+    where run, default_seconds, default_errors, default_ratio), ``series_seconds``,
+    ``floor_seconds``, ``ratio``, ``peak_mib`` (largest kernel), ``floor_peak_mib``, ``slowest``
+    (three notebook dicts, slowest first), ``default_ratio_max`` (largest default_ratio, nan if
+    none ran) and ``wall_seconds``.
     """
     rows, start = [], time.perf_counter()
     for path in paths:
         path = pathlib.Path(path)
-        seconds, peak, errors = run_notebook(nbformat.read(path, as_version=4), path.parent,
-                                             timeout)
+        nb = nbformat.read(path, as_version=4)
+        seconds, peak, errors = run_notebook(nb, path.parent, timeout)
+        row = {"path": str(path), "seconds": seconds, "peak_mib": peak / 1024, "errors": errors}
+        if default_env is not None and path.parent.name in default_folders:
+            row["default_seconds"], _, row["default_errors"] = run_notebook(
+                nb, path.parent, timeout, env=default_env)
+            row["default_ratio"] = row["default_seconds"] / seconds
         floor_seconds, floor_peak, _ = run_notebook(floor_notebook(), path.parent, timeout)
-        rows.append({"path": str(path), "seconds": seconds, "floor_seconds": floor_seconds,
-                     "peak_mib": peak / 1024, "floor_peak_mib": floor_peak / 1024,
-                     "errors": errors})
+        row.update(floor_seconds=floor_seconds, floor_peak_mib=floor_peak / 1024)
+        rows.append(row)
     series = sum(r["seconds"] for r in rows)
     floor = sum(r["floor_seconds"] for r in rows)
+    default_ratios = [r["default_ratio"] for r in rows if "default_ratio" in r]
     return {
         "notebooks": rows,
         "series_seconds": series,
@@ -87,5 +104,6 @@ def series_vs_floor(paths, timeout=600):
         "peak_mib": max((r["peak_mib"] for r in rows), default=0.0),
         "floor_peak_mib": max((r["floor_peak_mib"] for r in rows), default=0.0),
         "slowest": sorted(rows, key=lambda r: -r["seconds"])[:3],
+        "default_ratio_max": max(default_ratios, default=float("nan")),
         "wall_seconds": time.perf_counter() - start,
     }

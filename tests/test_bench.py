@@ -3,6 +3,7 @@
 PyTorch is never imported here: the comparisons are called with ``torch=None``.
 """
 import math
+import os
 
 import ipywidgets
 import nbformat
@@ -13,8 +14,11 @@ from vgteach import explorers as vg_explorers
 
 
 def test_machine_description_names_the_stack():
-    info = machine.describe()
-    assert {"CPU", "cores", "Python", "NumPy", "BLAS", "torch", "threads"} <= set(info)
+    info = machine.describe({"OMP_NUM_THREADS": "3"})
+    assert {"CPU", "vector units", "cores", "Python", "NumPy", "BLAS", "torch",
+            "threads"} <= set(info)
+    assert info["threads in a learner's kernel"].startswith("OMP_NUM_THREADS=3, "
+                                                            "OPENBLAS_NUM_THREADS=unset")
 
 
 def test_engine_without_torch_times_vgteach_only():
@@ -81,9 +85,30 @@ def test_series_finds_notebooks_and_runs_a_kernel(tmp_path, monkeypatch):
     seconds, peak_kib, errors = series.run_notebook(series.floor_notebook(), tmp_path)
     assert seconds > 0 and peak_kib > 0 and errors == 0
 
-    monkeypatch.setattr(series, "run_notebook", lambda nb, cwd, timeout: (2.0, 2048, 0))
+    seen_envs = []
+
+    def fake_run(nb, cwd, timeout, env=None):
+        seen_envs.append(env)
+        return (3.0 if env else 2.0), 2048, 0
+    monkeypatch.setattr(series, "run_notebook", fake_run)
     result = series.series_vs_floor(paths)
     assert result["ratio"] == 1.0 and result["peak_mib"] == 2.0 and len(result["slowest"]) == 1
+    assert "default_seconds" not in result["notebooks"][0] and seen_envs == [None, None]
+    result = series.series_vs_floor(paths, default_env={"X": "1"})
+    assert seen_envs[2:] == [None, {"X": "1"}, None]  # own run, learner's kernel, floor
+    assert result["notebooks"][0]["default_ratio"] == 1.5 == result["default_ratio_max"]
+    assert "1.50x" in "\n".join(report.series_lines(result))
+
+
+def test_a_kernel_gets_the_environment_it_is_given(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\nassert os.environ.get('VGTEACH_BENCH_PROBE') == 'yes'")]
+    _, _, errors = series.run_notebook(nb, tmp_path)
+    assert errors == 1
+    _, _, errors = series.run_notebook(nb, tmp_path, env={**os.environ,
+                                                          "VGTEACH_BENCH_PROBE": "yes"})
+    assert errors == 0
 
 
 def test_report_formats_every_section():

@@ -16,6 +16,17 @@ def test_variances(name, expected_var):
         assert abs(W.mean()) < 4 * np.sqrt(expected_var(fan_in, fan_out) / W.size)
 
 
+@pytest.mark.parametrize("name,expected_var", [
+    ("lecun", lambda i, o: 1 / i), ("xavier", lambda i, o: 2 / (i + o)),
+    ("he", lambda i, o: 2 / i)])
+def test_gain_multiplies_the_standard_deviation(name, expected_var):
+    """``gain=g`` scales the draw by exactly g: ``lecun`` with a gain is Var = g**2 / fan_in."""
+    plain = init.INITIALIZERS[name](300, 200, np.random.default_rng(4))
+    scaled = init.INITIALIZERS[name](300, 200, np.random.default_rng(4), gain=2.5)
+    np.testing.assert_allclose(scaled, 2.5 * plain, rtol=1e-14, atol=1e-15)
+    assert scaled.var() == pytest.approx(2.5 ** 2 * expected_var(300, 200), rel=0.03)
+
+
 @pytest.mark.parametrize("shape", [(5, 5), (8, 3), (3, 8)])
 def test_orthogonal_singular_values(shape):
     W = init.orthogonal(*shape, np.random.default_rng(1), gain=2.0)
@@ -34,9 +45,12 @@ def test_initialize_dispatch_and_errors():
     rng = np.random.default_rng(0)
     assert init.initialize("normal", 2, 3, rng, std=1.0).shape == (2, 3)
     assert init.initialize(lambda i, o, r: np.ones((i, o)), 2, 3, rng).sum() == 6
-    with pytest.raises(ValueError, match="'init' parameter must be one of"):
+    with pytest.raises(ValueError, match="The 'init' parameter of initialize must be one of "
+                                         "'normal', .*, 'orthogonal' or a callable"):
         init.initialize("glorot", 2, 3, rng)
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(ValueError, match=r"returned shape \(3, 2\); a layer from 2 to 3"):
         init.initialize(lambda i, o, r: np.ones((o, i)), 2, 3, rng)
+    with pytest.raises(ValueError, match="The 'gain' parameter of lecun must be a finite float"):
+        init.lecun(2, 3, rng, gain=-1.0)
     with pytest.raises(ValueError, match="'fan_in' parameter of he must be an int in"):
         init.he(0, 3, rng)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from vgteach import activations
+from vgteach import initializers as init_module
 from vgteach.gradcheck import check_mlp
 from vgteach.mlp import MLP
 
@@ -110,6 +111,21 @@ def test_bad_loss_and_norm():
         MLP([3, 2]).loss_and_grads(X, Y, loss="hinge")
     with pytest.raises(ValueError, match="'norm' parameter"):
         MLP([3, 2], norm="layer")
+
+
+def test_initializer_options_pass_through_unchanged():
+    """MLP knows no initializer's options: each goes to the initializer as given."""
+    a = MLP([5, 7, 7, 1], init="lecun", gain=3.0, seed=2)
+    rng = np.random.default_rng(2)
+    for W, (m, n) in zip(a.weights, [(5, 7), (7, 7), (7, 1)]):
+        np.testing.assert_array_equal(W, init_module.lecun(m, n, rng, gain=3.0))
+    b = MLP([5, 7, 1], init="normal", std=0.5, seed=2)
+    np.testing.assert_array_equal(b.weights[0], np.random.default_rng(2).normal(0, 0.5, (5, 7)))
+    with pytest.raises(ValueError, match="MLP got an unknown option 'std': init='he' takes "
+                                         "only 'gain'"):
+        MLP([5, 7, 1], init="he", std=0.5)
+    with pytest.raises(ValueError, match="The 'init' parameter of MLP must be one of"):
+        MLP([5, 7, 1], init="glorot")
 
 
 def test_deep_sigmoid_net_vanishes_and_relu_he_does_not():

@@ -53,7 +53,10 @@ def test_clip_by_norm_keeps_direction_and_inputs():
 
 def test_make_optimizer():
     assert isinstance(optim.make_optimizer("adam", lr=0.1), optim.Adam)
-    with pytest.raises(ValueError, match="'optimizer' parameter must be one of"):
+    with pytest.raises(ValueError, match="The 'optimizer' parameter of make_optimizer must be "
+                                         "one of 'sgd', 'momentum', 'rmsprop', 'adam'. Got 'lbfgs'"):
         optim.make_optimizer("lbfgs")
+    with pytest.raises(ValueError, match="The 'eps' parameter of Adam must be a finite float"):
+        optim.Adam(eps=-1e-8)
     with pytest.raises(ValueError, match="'lr' parameter of SGD"):
         optim.SGD(lr=-1)

@@ -100,7 +100,7 @@ def test_rnn_state_grads_match_finite_differences():
     x, h0, Wx, Wh, b = _rnn_inputs()
     dh = _upstream()
     h, cache = rec.rnn_forward(x, h0, Wx, Wh, b)
-    *_, states = rec.rnn_backward(dh, cache, return_state_grads=True)
+    states = rec.rnn_backward(dh, cache)
     assert states.dc is None
     for t in range(T):
         # The loss as a function of h_t alone: its own term plus the rest of the sequence.
@@ -115,7 +115,7 @@ def test_lstm_state_grads_match_finite_differences():
     x, h0, Wx, Wh, b = _lstm_inputs()
     dh = _upstream()
     h, cache = rec.lstm_forward(x, h0, Wx, Wh, b)
-    *_, states = rec.lstm_backward(dh, cache, return_state_grads=True)
+    states = rec.lstm_backward(dh, cache)
     o = rec.lstm_gates(cache)["o"]
     for t in range(T):
         def rest(h_t, c_t, t=t):
@@ -142,19 +142,26 @@ def test_state_grads_are_consistent_with_dh0():
     x, h0, Wx, Wh, b = _rnn_inputs()
     dh = _upstream()
     h, cache = rec.rnn_forward(x, h0, Wx, Wh, b)
-    dx, dh0, dWx, dWh, db, states = rec.rnn_backward(dh, cache, return_state_grads=True)
+    states = rec.rnn_backward(dh, cache)
+    dh0 = states.dh0
     # dh0 is the gradient one step before the first state: through tanh' and Wh.
     expected = (states.dh[:, 0] * (1 - h[:, 0] ** 2)) @ Wh.T
     np.testing.assert_allclose(dh0, expected, rtol=1e-12, atol=1e-15)
 
 
-def test_backward_returns_five_grads_by_default():
+def test_backward_returns_one_contract_for_rnn_and_lstm():
+    """Both backward passes return a RecurrentGrads that unpacks into the five input gradients,
+    in the forward's argument order; the per-step gradients are always there too."""
     for forward, backward, inputs in [(rec.rnn_forward, rec.rnn_backward, _rnn_inputs()),
                                       (rec.lstm_forward, rec.lstm_backward, _lstm_inputs())]:
         h, cache = forward(*inputs)
         grads = backward(np.ones_like(h), cache)
-        assert len(grads) == 5
-        assert [g.shape for g in grads] == [np.shape(a) for a in inputs]
+        assert isinstance(grads, rec.RecurrentGrads)
+        dx, dh0, dWx, dWh, db = grads
+        assert [g.shape for g in (dx, dh0, dWx, dWh, db)] == [np.shape(a) for a in inputs]
+        assert dx is grads.dx and db is grads.db
+        assert grads.dh.shape == h.shape
+        assert (grads.dc is None) == (backward is rec.rnn_backward)
 
 
 # --- the sequence functions agree with a loop of step functions --------------------------------
@@ -244,7 +251,7 @@ def test_cell_gradient_is_carried_by_the_forget_gate():
     h, cache = rec.lstm_forward(x, np.zeros((1, 1)), np.zeros((1, 4)), np.zeros((1, 4)), b)
     dh = np.zeros_like(h)
     dh[:, -1] = 1.0
-    *_, states = rec.lstm_backward(dh, cache, return_state_grads=True)
+    states = rec.lstm_backward(dh, cache)
     np.testing.assert_allclose(states.dc[0, :, 0], states.dc[0, -1, 0], rtol=1e-14)
     assert states.dc[0, 0, 0] > 0
 
@@ -260,11 +267,11 @@ def test_thousand_step_sequences_run_quickly(kind):
     x = rng.normal(size=(4, 1000, 2))
     start = time.process_time()
     h, cache = forward(x, np.zeros((4, 8)), p["Wx"], p["Wh"], p["b"])
-    grads = backward(np.ones_like(h), cache, return_state_grads=True)
+    grads = backward(np.ones_like(h), cache)
     elapsed = time.process_time() - start
     assert h.shape == (4, 1000, 8)
-    assert all(np.all(np.isfinite(g)) for g in grads[:5])
-    assert np.all(np.isfinite(grads[5].dh))
+    assert all(np.all(np.isfinite(g)) for g in grads)
+    assert np.all(np.isfinite(grads.dh))
     assert elapsed < 5.0, f"1,000 steps took {elapsed:.1f} s of CPU time"
 
 
@@ -276,7 +283,7 @@ def test_no_input_array_is_modified(kind):
     dh = _upstream()
     before = [a.copy() for a in inputs] + [dh.copy()]
     h, cache = forward(*inputs)
-    backward(dh, cache, return_state_grads=True)
+    backward(dh, cache)
     for a, b in zip(inputs + [dh], before):
         np.testing.assert_array_equal(a, b)
 

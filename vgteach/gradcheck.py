@@ -13,6 +13,8 @@ True
 """
 import numpy as np
 
+from ._threads import blas_limited
+
 __all__ = ["numerical_gradient", "relative_error", "check_mlp", "check_layer"]
 
 
@@ -75,6 +77,7 @@ def _numeric_into(param, loss_fn, h, order=2):
     return grad
 
 
+@blas_limited
 def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
     """Largest relative error between ``net.loss_and_grads`` and finite differences, over every
     parameter of every layer (weights, biases and batch-norm scales/shifts).
@@ -90,20 +93,21 @@ def check_mlp(net, X, y, loss="mse", h=1e-5, order=2):
                for p, g in zip(params, analytic))
 
 
+@blas_limited
 def check_layer(forward, backward, inputs, dout=None, h=1e-5, seed=0):
     """Check a CS231n-style layer pair against finite differences.
 
-    ``forward(*inputs) -> (out, cache)`` and ``backward(dout, cache) -> tuple of gradients``,
-    one per input (in order). The scalar checked is ``sum(out * dout)`` for a random ``dout``.
-    Returns the list of relative errors, one per input.
+    ``forward(*inputs) -> (out, cache)`` and ``backward(dout, cache) -> gradients``, one per
+    input in order: a tuple, or anything that unpacks like one (``recurrent.RecurrentGrads``),
+    or a single array for a one-input layer. The scalar checked is ``sum(out * dout)`` for a
+    random ``dout``. Returns the list of relative errors, one per input.
     """
     inputs = [np.array(x, dtype=float) for x in inputs]
     out, cache = forward(*inputs)
     if dout is None:
         dout = np.random.default_rng(seed).normal(size=np.shape(out))
     grads = backward(dout, cache)
-    if not isinstance(grads, tuple):
-        grads = (grads,)
+    grads = (grads,) if isinstance(grads, np.ndarray) else tuple(grads)
     errors = []
     for k, x in enumerate(inputs):
         def scalar(xk, k=k):

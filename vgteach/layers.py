@@ -26,7 +26,8 @@ __all__ = [
 
 def affine_forward(x, W, b):
     """``out = x @ W + b``.  x (N, D), W (D, M), b (M,) -> out (N, M)."""
-    out = x @ W + b
+    out = x @ W
+    out += b  # into the product's own new array: one temporary less
     return out, (x, W)
 
 

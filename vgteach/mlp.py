@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations, initializers, layers
+from ._threads import blas_limited
 from ._validation import check_choice
 
 __all__ = ["MLP", "Gradients", "Trace"]
@@ -104,37 +105,38 @@ class MLP:
         callable. Biases start at zero.
     seed : int or numpy.random.Generator
         Randomness for the initial weights.
-    std : float, optional
-        Standard deviation for ``init="normal"``.
-    gain : float, optional
-        Gain for ``init="orthogonal"``.
     residual : bool
         Add identity skips around equal-width hidden layers.
     norm : None or "batch"
         Batch-normalize each hidden pre-activation.
+    **init_options
+        Passed to the initializer unchanged: ``std`` for ``init="normal"``, ``gain`` for the
+        others (``init="lecun", gain=g`` draws ``Var(W) = g**2 / fan_in``; see
+        ``vgteach.initializers``).
+
+    Examples
+    --------
+    >>> net = MLP([4, 8, 1], activation="tanh", init="lecun", gain=2.0, seed=0)
+    >>> [W.shape for W in net.weights]
+    [(4, 8), (8, 1)]
     """
 
-    def __init__(self, sizes, activation="sigmoid", init="xavier", seed=0, std=None,
-                 gain=None, residual=False, norm=None):
+    def __init__(self, sizes, activation="sigmoid", init="xavier", seed=0, residual=False,
+                 norm=None, **init_options):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(
                 "The 'sizes' parameter of MLP must list at least two positive widths. "
                 f"Got {sizes!r} instead."
             )
-        activations.get(activation)
+        activations.get(activation, "MLP")
         check_choice(norm, "norm", "MLP", (None, "batch"))
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        kwargs = {}
-        if std is not None:
-            kwargs["std"] = std
-        if gain is not None:
-            kwargs["gain"] = gain
         self.sizes = sizes
         self.activation = activation
         self.residual = bool(residual)
         self.norm = norm
-        self.weights = [initializers.initialize(init, m, n, rng, **kwargs)
+        self.weights = [initializers.initialize(init, m, n, rng, func="MLP", **init_options)
                         for m, n in zip(sizes[:-1], sizes[1:])]
         self.biases = [np.zeros(n) for n in sizes[1:]]
         hidden = sizes[1:-1]
@@ -161,6 +163,7 @@ class MLP:
         db = grads.db[-1:] if self.norm == "batch" else grads.db
         return grads.dW + db + grads.dgamma + grads.dbeta
 
+    @blas_limited
     def _forward(self, X, train):
         f, _ = activations.get(self.activation)
         a, zs, caches = [np.asarray(X, dtype=float)], [], []
@@ -222,6 +225,7 @@ class MLP:
             return layers.sigmoid_cross_entropy(out, y)
         return layers.softmax_cross_entropy(out, y)
 
+    @blas_limited
     def loss_and_grads(self, X, y, loss="mse"):
         """Loss and every gradient by backprop.
 
@@ -252,8 +256,8 @@ class MLP:
         for l in range(L - 2, -1, -1):
             aff_cache, bn_cache, h = caches[l]
             # f'(z) from the stored output h = f(z) when cheaper: same value, no second exp.
-            slope = prime_from_output(h) if prime_from_output else f_prime(trace.z[l])
-            dz = da * slope
+            dz = prime_from_output(h) if prime_from_output else f_prime(trace.z[l])
+            dz *= da  # the slope array is ours: dz = da * f'(z) without a temporary
             delta[l] = dz
             if bn_cache is not None:
                 dz, dgamma[l], dbeta[l] = layers.batchnorm_backward(dz, bn_cache)

@@ -14,7 +14,7 @@ array([0.95, 2.05])
 """
 import numpy as np
 
-from ._validation import check_float
+from ._validation import check_choice, check_float
 
 __all__ = ["SGD", "Momentum", "RMSProp", "Adam", "clip_by_norm", "global_norm", "OPTIMIZERS",
            "make_optimizer"]
@@ -54,7 +54,7 @@ class RMSProp(SGD):
     def __init__(self, lr=0.001, rho=0.9, eps=1e-8):
         super().__init__(lr)
         self.rho = check_float(rho, "rho", "RMSProp", low=0.0, high=1.0)
-        self.eps = eps
+        self.eps = check_float(eps, "eps", "RMSProp", low=0.0)
         self.s = {}
 
     def step(self, params, grads):
@@ -75,7 +75,7 @@ class Adam(SGD):
         super().__init__(lr)
         self.beta1 = check_float(beta1, "beta1", "Adam", low=0.0, high=1.0)
         self.beta2 = check_float(beta2, "beta2", "Adam", low=0.0, high=1.0)
-        self.eps = eps
+        self.eps = check_float(eps, "eps", "Adam", low=0.0)
         self.m, self.v, self.t = {}, {}, 0
 
     def step(self, params, grads):
@@ -92,15 +92,23 @@ class Adam(SGD):
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSProp, "adam": Adam}
 
 
-def make_optimizer(name, **kwargs):
-    """An optimizer by name (``"sgd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"``)."""
-    try:
-        return OPTIMIZERS[name](**kwargs)
-    except KeyError:
-        options = ", ".join(repr(k) for k in OPTIMIZERS)
-        raise ValueError(
-            f"The 'optimizer' parameter must be one of {options}. Got {name!r} instead."
-        ) from None
+def make_optimizer(name, *, func="make_optimizer", **kwargs):
+    """An optimizer by name (``"sgd"``, ``"momentum"``, ``"rmsprop"``, ``"adam"``).
+
+    ``kwargs`` go to its constructor (``lr=...``); ``func`` names the caller in error messages.
+
+    Examples
+    --------
+    >>> make_optimizer("adam", lr=0.01).lr
+    0.01
+    >>> make_optimizer("adagrad", func="train")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'optimizer' parameter of train must be one of 'sgd', 'momentum', 'rmsprop', \
+'adam'. Got 'adagrad' instead.
+    """
+    check_choice(name, "optimizer", func, tuple(OPTIMIZERS))
+    return OPTIMIZERS[name](**kwargs)
 
 
 def global_norm(grads):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations, initializers, layers, optim
+from ._threads import blas_limited
 from ._validation import check_int
 
 __all__ = ["Autoencoder", "autoencoder_loss_and_grads", "train_autoencoder",
@@ -50,6 +51,7 @@ class Autoencoder:
     losses: np.ndarray
 
 
+@blas_limited
 def autoencoder_loss_and_grads(W, b, V, c, X, activation="sigmoid"):
     """Reconstruction loss of one level and its gradients.
 
@@ -76,6 +78,7 @@ def autoencoder_loss_and_grads(W, b, V, c, X, activation="sigmoid"):
     return loss, (dW, db, dV, dc)
 
 
+@blas_limited
 def train_autoencoder(X, n_hidden, steps=200, lr=0.5, rng=None, activation="sigmoid",
                       batch_size=None, optimizer="sgd"):
     """Train one level to reconstruct ``X`` (N, D) through ``n_hidden`` units.
@@ -92,7 +95,7 @@ def train_autoencoder(X, n_hidden, steps=200, lr=0.5, rng=None, activation="sigm
     n, d = X.shape
     params = [initializers.xavier(d, n_hidden, rng), np.zeros(n_hidden),
               initializers.xavier(n_hidden, d, rng), np.zeros(d)]
-    opt = optim.make_optimizer(optimizer, lr=lr)
+    opt = optim.make_optimizer(optimizer, func="train_autoencoder", lr=lr)
     losses = np.zeros(steps)
     for t in range(steps):
         batch = X if batch_size is None else X[rng.choice(n, batch_size, replace=False)]
@@ -101,6 +104,7 @@ def train_autoencoder(X, n_hidden, steps=200, lr=0.5, rng=None, activation="sigm
     return Autoencoder(*params, losses=losses)
 
 
+@blas_limited
 def encode(pairs, X, activation="sigmoid"):
     """Pass ``X`` through stacked encoders ``[(W, b), ...]``; returns the top code."""
     f, _ = activations.get(activation)
@@ -141,6 +145,7 @@ def fold_standardization(W, b, mean, std):
     return W / std[:, None], b - (mean / std) @ W
 
 
+@blas_limited
 def pretrain_autoencoders(sizes, X, steps=200, lr=0.5, rng=None, activation="sigmoid",
                           batch_size=None, optimizer="sgd", return_levels=False):
     """Greedy layer-wise pretraining: one autoencoder per level, each on the code below it.

@@ -31,22 +31,24 @@ Examples
 >>> p = init_lstm(3, 4, rng)
 >>> x = rng.normal(size=(2, 5, 3))
 >>> h, cache = lstm_forward(x, np.zeros((2, 4)), p["Wx"], p["Wh"], p["b"])
->>> dx, dh0, dWx, dWh, db = lstm_backward(np.ones_like(h), cache)
->>> h.shape, dx.shape, dWh.shape
-((2, 5, 4), (2, 5, 3), (4, 16))
+>>> grads = lstm_backward(np.ones_like(h), cache)
+>>> dx, dh0, dWx, dWh, db = grads             # unpacks like CS231n's tuple
+>>> h.shape, dx.shape, dWh.shape, grads.dc.shape
+((2, 5, 4), (2, 5, 3), (4, 16), (2, 5, 4))
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import initializers
-from ._validation import check_float, check_int
+from ._threads import blas_limited
+from ._validation import check_float, check_int, check_shape
 from .activations import sigmoid
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
     "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward",
-    "lstm_gates", "init_rnn", "init_lstm", "RNNCache", "LSTMCache", "StateGrads",
+    "lstm_gates", "init_rnn", "init_lstm", "RNNCache", "LSTMCache", "RecurrentGrads",
 ]
 
 
@@ -102,11 +104,20 @@ class LSTMCache:
 
 
 @dataclass
-class StateGrads:
-    """Gradients of the loss w.r.t. the states at every time step.
+class RecurrentGrads:
+    """What ``rnn_backward`` and ``lstm_backward`` return, always: the gradient w.r.t. every
+    input of the forward pass, and the total gradient on the states at every step.
+
+    It unpacks like CS231n's tuple of input gradients, in the forward's argument order:
+    ``dx, dh0, dWx, dWh, db = lstm_backward(dh, cache)``; the per-step gradients are attributes.
 
     Attributes
     ----------
+    dx : ndarray (N, T, D)
+    dh0 : ndarray (N, H)
+    dWx : ndarray (D, G*H), G = 1 for the RNN, 4 for the LSTM
+    dWh : ndarray (H, G*H)
+    db : ndarray (G*H,)
     dh : ndarray (N, T, H)
         ``dh[:, t] = dL/dh_t``, the total gradient on the hidden state ``h_t``: the upstream
         ``dh[:, t]`` given to the backward pass plus everything flowing back from later steps.
@@ -115,13 +126,32 @@ class StateGrads:
         including the path through ``h_t = o_t * tanh(c_t)``. None for the RNN.
     """
 
+    dx: np.ndarray
+    dh0: np.ndarray
+    dWx: np.ndarray
+    dWh: np.ndarray
+    db: np.ndarray
     dh: np.ndarray
     dc: np.ndarray = None
+
+    def __iter__(self):
+        """The input gradients ``dx, dh0, dWx, dWh, db``, in the forward's argument order."""
+        return iter((self.dx, self.dh0, self.dWx, self.dWh, self.db))
 
 
 # ---------------------------------------------------------------------------------------------
 # Vanilla RNN
 # ---------------------------------------------------------------------------------------------
+
+def _rnn_cell(a):
+    """``h = tanh(a)`` from the step's pre-activation ``a`` (N, H)."""
+    return np.tanh(a)
+
+
+def _rnn_cell_backward(dh, h):
+    """``da = dL/da`` (N, H) of one RNN cell; tanh's slope is read from its output ``h``."""
+    return dh * (1.0 - h * h)
+
 
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
     """One step of a tanh RNN: ``h = tanh(x @ Wx + h_prev @ Wh + b)``.
@@ -147,7 +177,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
     >>> h
     array([[0., 0., 0.]])
     """
-    h = np.tanh(x @ Wx + h_prev @ Wh + b)
+    h = _rnn_cell(x @ Wx + h_prev @ Wh + b)
     return h, (x, h_prev, Wx, Wh, h)
 
 
@@ -165,10 +195,11 @@ def rnn_step_backward(dh, cache):
     db : ndarray (H,)
     """
     x, h_prev, Wx, Wh, h = cache
-    da = dh * (1.0 - h * h)
+    da = _rnn_cell_backward(dh, h)
     return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
+@blas_limited
 def rnn_forward(x, h0, Wx, Wh, b):
     """Run a tanh RNN over a whole sequence.
 
@@ -195,17 +226,17 @@ def rnn_forward(x, h0, Wx, Wh, b):
     """
     x, h0, Wx, Wh, b = _as_float(x, h0, Wx, Wh, b)
     N, T, D, H = _check_shapes("rnn_forward", x, h0, Wx, Wh, b, gates=1)
-    # The input part of every step does not depend on the recurrence: one matmul for all t.
-    xw = (x.reshape(N * T, D) @ Wx + b).reshape(N, T, H)
+    xw = _input_projections(x, Wx, b)
     h = np.empty((N, T, H))
     h_prev = h0
     for t in range(T):
-        h[:, t] = np.tanh(xw[:, t] + h_prev @ Wh)
+        h[:, t] = _rnn_cell(xw[:, t] + h_prev @ Wh)
         h_prev = h[:, t]
     return h, RNNCache(x=x, h0=h0, Wx=Wx, Wh=Wh, h=h)
 
 
-def rnn_backward(dh, cache, return_state_grads=False):
+@blas_limited
+def rnn_backward(dh, cache):
     """Backprop through time for ``rnn_forward``.
 
     Going back one step multiplies the gradient by ``tanh'`` and by ``Wh.T``::
@@ -218,17 +249,12 @@ def rnn_backward(dh, cache, return_state_grads=False):
     ----------
     dh : ndarray (N, T, H), the upstream gradient on every hidden state
     cache : RNNCache from ``rnn_forward``
-    return_state_grads : bool
-        Also return a ``StateGrads`` with ``dL/dh_t`` at every step.
 
     Returns
     -------
-    dx : ndarray (N, T, D)
-    dh0 : ndarray (N, H)
-    dWx : ndarray (D, H)
-    dWh : ndarray (H, H)
-    db : ndarray (H,)
-    state_grads : StateGrads, only if ``return_state_grads``
+    RecurrentGrads
+        ``dx`` (N, T, D), ``dh0`` (N, H), ``dWx`` (D, H), ``dWh`` (H, H), ``db`` (H,), and
+        ``dh`` (N, T, H) with ``dL/dh_t`` at every step (``dc`` is None).
 
     Examples
     --------
@@ -236,29 +262,21 @@ def rnn_backward(dh, cache, return_state_grads=False):
     >>> p = init_rnn(2, 3, np.random.default_rng(0))
     >>> h, cache = rnn_forward(np.ones((1, 4, 2)), np.zeros((1, 3)), p["Wx"], p["Wh"], p["b"])
     >>> dh = np.zeros_like(h); dh[:, -1] = 1.0          # a loss on the last state only
-    >>> *grads, sg = rnn_backward(dh, cache, return_state_grads=True)
-    >>> sg.dh.shape, bool(np.all(sg.dh[:, -1] == 1.0))
-    ((1, 4, 3), True)
+    >>> grads = rnn_backward(dh, cache)
+    >>> grads.dh.shape, bool(np.all(grads.dh[:, -1] == 1.0)), grads.dWh.shape
+    ((1, 4, 3), True, (3, 3))
     """
-    x, h, Wh = cache.x, cache.h, cache.Wh
+    h, Wh = cache.h, cache.Wh
     N, T, H = h.shape
-    D = x.shape[2]
     dh = np.asarray(dh, dtype=float)
     da = np.empty((N, T, H))
     dh_total = np.empty((N, T, H))
     dh_next = np.zeros((N, H))
     for t in range(T - 1, -1, -1):
         dh_total[:, t] = dh[:, t] + dh_next
-        da[:, t] = dh_total[:, t] * (1.0 - h[:, t] * h[:, t])
+        da[:, t] = _rnn_cell_backward(dh_total[:, t], h[:, t])
         dh_next = da[:, t] @ Wh.T
-    # The weight gradients sum over time; with all da known that is one matmul each.
-    da2 = da.reshape(N * T, H)
-    dx = (da2 @ cache.Wx.T).reshape(N, T, D)
-    dWx = x.reshape(N * T, D).T @ da2
-    dWh = _previous_states(cache.h0, h).reshape(N * T, H).T @ da2
-    db = da2.sum(axis=0)
-    grads = (dx, dh_next, dWx, dWh, db)
-    return grads + (StateGrads(dh=dh_total),) if return_state_grads else grads
+    return RecurrentGrads(*_input_grads(da, dh_next, cache), dh=dh_total)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +359,7 @@ def lstm_step_backward(dh, dc, cache):
     return da @ Wx.T, da @ Wh.T, dc_prev, x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
+@blas_limited
 def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     """Run an LSTM over a whole sequence; the initial cell state is zero unless ``c0`` is given.
 
@@ -370,11 +389,8 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     x, h0, Wx, Wh, b = _as_float(x, h0, Wx, Wh, b)
     N, T, D, H = _check_shapes("lstm_forward", x, h0, Wx, Wh, b, gates=4)
     c0 = np.zeros((N, H)) if c0 is None else np.asarray(c0, dtype=float)
-    if c0.shape != (N, H):
-        raise ValueError(f"The 'c0' parameter of lstm_forward must have shape {(N, H)}. "
-                         f"Got {c0.shape} instead.")
-    # The input part of every step does not depend on the recurrence: one matmul for all t.
-    xw = (x.reshape(N * T, D) @ Wx + b).reshape(N, T, 4 * H)
+    check_shape(c0, "c0", "lstm_forward", (N, H), f"for h0 of shape {h0.shape}")
+    xw = _input_projections(x, Wx, b)
     act = np.empty((N, T, 4 * H))
     c, tanh_c, h = np.empty((N, T, H)), np.empty((N, T, H)), np.empty((N, T, H))
     h_prev, c_prev = h0, c0
@@ -384,7 +400,8 @@ def lstm_forward(x, h0, Wx, Wh, b, c0=None):
     return h, LSTMCache(x=x, h0=h0, Wx=Wx, Wh=Wh, act=act, c=c, tanh_c=tanh_c, h=h, c0=c0)
 
 
-def lstm_backward(dh, cache, return_state_grads=False):
+@blas_limited
+def lstm_backward(dh, cache):
     """Backprop through time for ``lstm_forward``.
 
     Two paths carry the gradient back one step: through ``h`` (a product with ``Wh.T`` and gate
@@ -396,30 +413,24 @@ def lstm_backward(dh, cache, return_state_grads=False):
     ----------
     dh : ndarray (N, T, H), the upstream gradient on every hidden state
     cache : LSTMCache from ``lstm_forward``
-    return_state_grads : bool
-        Also return a ``StateGrads`` with ``dL/dh_t`` and ``dL/dc_t`` at every step.
 
     Returns
     -------
-    dx : ndarray (N, T, D)
-    dh0 : ndarray (N, H)
-    dWx : ndarray (D, 4H)
-    dWh : ndarray (H, 4H)
-    db : ndarray (4H,)
-    state_grads : StateGrads, only if ``return_state_grads``
+    RecurrentGrads
+        ``dx`` (N, T, D), ``dh0`` (N, H), ``dWx`` (D, 4H), ``dWh`` (H, 4H), ``db`` (4H,), and
+        ``dh``, ``dc`` (N, T, H) with ``dL/dh_t`` and ``dL/dc_t`` at every step.
 
     Examples
     --------
     >>> import numpy as np
     >>> p = init_lstm(1, 2, np.random.default_rng(0))
     >>> h, cache = lstm_forward(np.ones((1, 3, 1)), np.zeros((1, 2)), p["Wx"], p["Wh"], p["b"])
-    >>> dx, dh0, dWx, dWh, db, sg = lstm_backward(np.ones_like(h), cache, return_state_grads=True)
-    >>> sg.dh.shape, sg.dc.shape, db.shape
+    >>> grads = lstm_backward(np.ones_like(h), cache)
+    >>> grads.dh.shape, grads.dc.shape, grads.db.shape
     ((1, 3, 2), (1, 3, 2), (8,))
     """
-    x, h, c, act, tanh_c = cache.x, cache.h, cache.c, cache.act, cache.tanh_c
+    h, c, act, tanh_c = cache.h, cache.c, cache.act, cache.tanh_c
     N, T, H = h.shape
-    D = x.shape[2]
     dh = np.asarray(dh, dtype=float)
     da = np.empty((N, T, 4 * H))
     dh_total, dc_total = np.empty((N, T, H)), np.empty((N, T, H))
@@ -431,14 +442,7 @@ def lstm_backward(dh, cache, return_state_grads=False):
         da[:, t], dc_next, dc_total[:, t] = _lstm_cell_backward(
             dh_total[:, t], dc_next, act[:, t], c_prev, tanh_c[:, t])
         dh_next = da[:, t] @ WhT
-    # The weight gradients sum over time; with all da known that is one matmul each.
-    da2 = da.reshape(N * T, 4 * H)
-    dx = (da2 @ cache.Wx.T).reshape(N, T, D)
-    dWx = x.reshape(N * T, D).T @ da2
-    dWh = _previous_states(cache.h0, h).reshape(N * T, H).T @ da2
-    db = da2.sum(axis=0)
-    grads = (dx, dh_next, dWx, dWh, db)
-    return grads + (StateGrads(dh=dh_total, dc=dc_total),) if return_state_grads else grads
+    return RecurrentGrads(*_input_grads(da, dh_next, cache), dh=dh_total, dc=dc_total)
 
 
 def lstm_gates(cache):
@@ -512,6 +516,26 @@ def _as_float(*arrays):
     return [np.asarray(a, dtype=float) for a in arrays]
 
 
+def _input_projections(x, Wx, b):
+    """``x_t @ Wx + b`` for every step, (N, T, G*H): the input part of a step does not depend
+    on the recurrence, so one matmul serves all t."""
+    N, T, D = x.shape
+    return (x.reshape(N * T, D) @ Wx + b).reshape(N, T, -1)
+
+
+def _input_grads(da, dh0, cache):
+    """``(dx, dh0, dWx, dWh, db)`` from the pre-activation gradients ``da`` (N, T, G*H) of all
+    steps: the weight gradients sum over time, and with every ``da`` known that is one matmul
+    each."""
+    x, h = cache.x, cache.h
+    (N, T, D), H = x.shape, h.shape[2]
+    da2 = da.reshape(N * T, -1)
+    dx = (da2 @ cache.Wx.T).reshape(N, T, D)
+    dWx = x.reshape(N * T, D).T @ da2
+    dWh = _previous_states(cache.h0, h).reshape(N * T, H).T @ da2
+    return dx, dh0, dWx, dWh, da2.sum(axis=0)
+
+
 def _previous_states(h0, h):
     """``h_{t-1}`` for every step t: ``h0`` followed by ``h[:, :-1]``, shape (N, T, H)."""
     return np.concatenate([h0[:, None, :], h[:, :-1]], axis=1)
@@ -526,11 +550,11 @@ def _check_shapes(func, x, h0, Wx, Wh, b, gates):
     if T < 1:
         raise ValueError(f"The 'x' parameter of {func} must hold at least one time step. "
                          f"Got shape {x.shape} instead.")
-    H = h0.shape[-1] if h0.ndim == 2 else -1
-    expected = {"h0": (N, H), "Wx": (D, gates * H), "Wh": (H, gates * H), "b": (gates * H,)}
-    for name, arr in (("h0", h0), ("Wx", Wx), ("Wh", Wh), ("b", b)):
-        if arr.shape != expected[name] or H < 1:
-            raise ValueError(f"The {name!r} parameter of {func} must have shape "
-                             f"{expected[name] if H >= 1 else '(N, H)'} for x of shape "
-                             f"{x.shape}. Got {arr.shape} instead.")
+    H = h0.shape[-1] if h0.ndim == 2 else 0
+    if H < 1:
+        raise ValueError(f"The 'h0' parameter of {func} must have shape (N, H) with H >= 1 for "
+                         f"x of shape {x.shape}. Got {h0.shape} instead.")
+    for name, arr, shape in (("h0", h0, (N, H)), ("Wx", Wx, (D, gates * H)),
+                             ("Wh", Wh, (H, gates * H)), ("b", b, (gates * H,))):
+        check_shape(arr, name, func, shape, f"for x of shape {x.shape}")
     return N, T, D, H

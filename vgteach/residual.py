@@ -29,30 +29,85 @@ __all__ = ["residual_block_forward", "residual_block_backward", "block_jacobian"
 
 
 def residual_block_forward(x, W, b, activation="tanh"):
-    """``out = x + f(x @ W + b)``.  x (N, D), W (D, D), b (D,) -> out (N, D), cache (x, W, z)."""
-    f, _ = activations.get(activation)
+    """``out = x + f(x @ W + b)``.
+
+    Parameters
+    ----------
+    x : ndarray (N, D)
+    W : ndarray (D, D)
+    b : ndarray (D,)
+    activation : str, a name in ``activations.ACTIVATIONS``
+
+    Returns
+    -------
+    out : ndarray (N, D)
+    cache : tuple ``(x, W, z, activation)`` for ``residual_block_backward``: the activation
+        travels with the cache, so the backward pass cannot use a different one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out, cache = residual_block_forward(np.ones((1, 2)), np.zeros((2, 2)), np.zeros(2), "relu")
+    >>> out, cache[-1]
+    (array([[1., 1.]]), 'relu')
+    """
+    f, _ = activations.get(activation, "residual_block_forward")
     z = x @ W + b
-    return x + f(z), (x, W, z)
+    return x + f(z), (x, W, z, activation)
 
 
-def residual_block_backward(dout, cache, activation="tanh"):
+def residual_block_backward(dout, cache):
     """Gradients of a residual block: ``dx = dout + (dout * f'(z)) @ W.T``.
 
-    Returns ``dx`` (N, D), ``dW`` (D, D), ``db`` (D,). The ``dout`` term is the identity path.
+    The ``dout`` term is the identity path. ``f`` is the activation the forward pass used,
+    read from ``cache``.
+
+    Parameters
+    ----------
+    dout : ndarray (N, D)
+    cache : tuple from ``residual_block_forward``
+
+    Returns
+    -------
+    dx : ndarray (N, D)
+    dW : ndarray (D, D)
+    db : ndarray (D,)
     """
-    x, W, z = cache
+    x, W, z, activation = cache
     _, f_prime = activations.get(activation)
     dz = dout * f_prime(z)
     return dout + dz @ W.T, x.T @ dz, dz.sum(axis=0)
 
 
 def block_jacobian(W, z, activation="tanh", residual=True):
-    """Jacobian ``d out / d x`` of one block for one example at pre-activation ``z`` (D,).
+    """Jacobian of one layer or block for one example, in the course's one convention:
+    ``J[j, i] = d out_j / d x_i`` (rows are outputs), so backprop is ``dL/dx = dL/dout @ J``.
 
-    ``diag(f'(z)) @ W.T``, plus the identity when ``residual``. Returns ndarray (D, D).
+    ``J = diag(f'(z)) @ W.T`` for the plain layer ``out = f(x @ W + b)``, plus the identity for
+    the residual block ``out = x + f(x @ W + b)``.
+
+    Parameters
+    ----------
+    W : ndarray (D, M), the layer's weights (M = D for a residual block)
+    z : ndarray (M,), the example's pre-activation ``x @ W + b``
+    activation : str, a name in ``activations.ACTIVATIONS``
+    residual : bool, add the identity of the skip connection
+
+    Returns
+    -------
+    ndarray (M, D)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W = np.array([[1.0, 2.0], [3.0, 4.0]])         # out_0 = f(x_0 + 3 x_1), ...
+    >>> block_jacobian(W, np.zeros(2), "tanh", residual=False)   # row 0: d out_0 / d x
+    array([[1., 3.],
+           [2., 4.]])
     """
-    _, f_prime = activations.get(activation)
-    J = f_prime(np.asarray(z, dtype=float))[:, None] * W.T
+    _, f_prime = activations.get(activation, "block_jacobian")
+    z = np.asarray(z, dtype=float)
+    J = f_prime(z)[:, None] * np.asarray(W, dtype=float).T
     return J + np.eye(len(z)) if residual else J
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import layers, optim, recurrent
+from ._threads import blas_limited
 from ._validation import check_choice, check_float, check_int
 
 __all__ = ["History", "train", "SequenceHistory", "train_sequence_model",
@@ -46,6 +47,7 @@ class History:
     grad_norm: np.ndarray
 
 
+@blas_limited
 def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=None,
           clip=None, rng=None):
     """Train ``net`` in place by mini-batch gradient descent and record every step.
@@ -70,7 +72,7 @@ def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=N
     if optimizer is None:
         optimizer = optim.SGD(lr)
     elif isinstance(optimizer, str):
-        optimizer = optim.make_optimizer(optimizer, lr=lr)
+        optimizer = optim.make_optimizer(optimizer, func="train", lr=lr)
     n = len(X)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", "train", low=1, high=n)
@@ -123,6 +125,7 @@ class SequenceHistory:
     params: dict
 
 
+@blas_limited
 def predict_sequence_model(kind, params, X):
     """Readout of the last hidden state: ``h_{T-1} @ W_out + b_out``, ndarray (N, 1).
 
@@ -136,6 +139,7 @@ def predict_sequence_model(kind, params, X):
     return h[:, -1] @ params["W_out"] + params["b_out"]
 
 
+@blas_limited
 def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=None,
                          batch_size=None, forget_bias=1.0, scale=1.0):
     """Train a recurrent layer and a linear readout of its last hidden state with the half-MSE loss
@@ -183,7 +187,7 @@ def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=N
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", "train_sequence_model", low=1, high=n)
     if isinstance(optimizer, str):
-        optimizer = optim.make_optimizer(optimizer, lr=lr)
+        optimizer = optim.make_optimizer(optimizer, func="train_sequence_model", lr=lr)
     forward, backward = _MODELS[kind]
     if kind == "rnn":
         params = recurrent.init_rnn(D, H, rng, scale=scale)
@@ -202,10 +206,10 @@ def train_sequence_model(kind, X, y, H, steps, lr, rng, optimizer="adam", clip=N
         dlast, dW_out, db_out = layers.affine_backward(dout, out_cache)
         dh = np.zeros_like(h)
         dh[:, -1] = dlast
-        _, _, dWx, dWh, db, states = backward(dh, cache, return_state_grads=True)
-        top = np.linalg.norm(states.dh[:, -1])
-        first[s] = np.linalg.norm(states.dh[:, 0]) / top if top > 0 else 0.0
-        grads = [dWx, dWh, db, dW_out, db_out]
+        g = backward(dh, cache)
+        top = np.linalg.norm(g.dh[:, -1])
+        first[s] = np.linalg.norm(g.dh[:, 0]) / top if top > 0 else 0.0
+        grads = [g.dWx, g.dWh, g.db, dW_out, db_out]
         gnorms[s] = optim.global_norm(grads)
         if clip is not None:
             grads = optim.clip_by_norm(grads, clip)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import recurrent
+from .._threads import blas_limited
 from .._validation import check_choice, check_int
 
 __all__ = ["TimeGradients", "gradient_through_time", "GateView", "compute_lstm_gates"]
@@ -46,6 +47,7 @@ class TimeGradients:
         return np.arange(len(self.dh_norm))[::-1]
 
 
+@blas_limited
 def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0,
                           params=None, x=None):
     """How the gradient of a loss on the *last* hidden state reaches earlier steps.
@@ -98,17 +100,17 @@ def gradient_through_time(kind, T, H, rng, D=1, N=16, scale=1.0, forget_bias=1.0
     v = rng.normal(size=(N, H))
     dh = np.zeros_like(h)
     dh[:, -1] = v / np.linalg.norm(v)
-    states = backward(dh, cache, return_state_grads=True)[-1]
-    dh_norm = np.linalg.norm(states.dh, axis=(0, 2))
-    if states.dc is None:
+    grads = backward(dh, cache)
+    dh_norm = np.linalg.norm(grads.dh, axis=(0, 2))
+    if grads.dc is None:
         return TimeGradients(kind=kind, dh_norm=dh_norm)
     f = recurrent.lstm_gates(cache)["f"]
     # prod_{s=t+1}^{T-1} f_s for every t: a reversed cumulative product, 1 at the last step
     carry = np.ones_like(f)
     carry[:, :-1] = np.cumprod(f[:, :0:-1], axis=1)[:, ::-1]
-    dc_cell = states.dc[:, -1:] * carry
+    dc_cell = grads.dc[:, -1:] * carry
     return TimeGradients(kind=kind, dh_norm=dh_norm,
-                         dc_norm=np.linalg.norm(states.dc, axis=(0, 2)),
+                         dc_norm=np.linalg.norm(grads.dc, axis=(0, 2)),
                          dc_cell_norm=np.linalg.norm(dc_cell, axis=(0, 2)))
 
 
@@ -135,6 +137,7 @@ class GateView:
         return np.arange(self.T)[::-1]
 
 
+@blas_limited
 def compute_lstm_gates(forget_bias=1.0, input_bias=0.0, T=100, rnn_scale=1.0, H=16, seed=0,
                        cell_path=False):
     """``gradient_through_time`` for an LSTM whose forget- and input-gate biases
