@@ -25,26 +25,6 @@ def test_rnn_loss_and_grads_match_finite_differences():
         assert np.linalg.norm(g - num) <= 1e-7 * max(np.linalg.norm(g), 1e-12), name
 
 
-def test_weight_grads_adapter_reads_tuple_and_named_results(monkeypatch):
-    rng = np.random.default_rng(1)
-    p = recurrent.init_rnn(2, 3, rng)
-    h, cache = recurrent.rnn_forward(rng.normal(size=(2, 4, 2)), np.zeros((2, 3)), p["Wx"],
-                                     p["Wh"], p["b"])
-    dh = rng.normal(size=h.shape)
-    expected = recurrent.rnn_backward(dh, cache)[2:5]
-    got = clipping._rnn_weight_grads(dh, cache)
-    assert all(np.array_equal(a, b) for a, b in zip(got, expected))
-
-    class Named:
-        def __init__(self, out):
-            self.dx, self.dh0, self.dWx, self.dWh, self.db = out[:5]
-
-    original = recurrent.rnn_backward
-    monkeypatch.setattr(recurrent, "rnn_backward", lambda d, c: Named(original(d, c)))
-    got = clipping._rnn_weight_grads(dh, cache)
-    assert all(np.array_equal(a, b) for a, b in zip(got, expected))
-
-
 def test_gradient_norm_grows_with_length_only_above_unit_scale():
     lengths = [5, 80]
     big = clipping.gradient_norm_vs_length(lengths, scale=2.0, seed=0)

@@ -23,6 +23,7 @@ import copy
 import faulthandler
 import gc
 import importlib
+import inspect
 import io
 import json
 import os
@@ -220,7 +221,9 @@ def _arm(names):
     armed = []
     for dotted in names:
         try:
-            fn = _resolve(dotted)
+            # a decorated function (e.g. ``@blas_limited``) is a closure around the real one:
+            # watch the function that does the work
+            fn = inspect.unwrap(_resolve(dotted))
             source = f"def _t(*args, **kwargs):\n    return __vgteach_tripwire__({dotted!r})\n"
             namespace = {}
             exec(compile(source, "<vgteach>", "exec"), namespace)  # noqa: S102 - our own source

@@ -50,12 +50,9 @@ def init_rnn_regressor(D, H, rng, scale=1.0):
 
 
 def _rnn_weight_grads(dh, cache):
-    """``(dWx, dWh, db)`` from ``recurrent.rnn_backward``, whatever the layout of its result
-    (named fields or the tuple ``(dx, dh0, dWx, dWh, db, ...)``)."""
-    out = recurrent.rnn_backward(dh, cache)
-    if hasattr(out, "dWh"):
-        return out.dWx, out.dWh, out.db
-    return out[2], out[3], out[4]
+    """``(dWx, dWh, db)`` from ``recurrent.rnn_backward``."""
+    grads = recurrent.rnn_backward(dh, cache)
+    return grads.dWx, grads.dWh, grads.db
 
 
 def rnn_loss_and_grads(params, X, y):
