@@ -21,7 +21,6 @@ WITHOUT_PARAMETERS = {
     "06_normalization_optimizers_clipping",
     "07_layerwise_pretraining",
     "08_lstm_gating",
-    "09_residual_connections",
 }
 
 

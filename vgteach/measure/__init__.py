@@ -6,5 +6,8 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
 
 - ``diagnostics``: per-layer statistics, the one definition of *saturated*, dead units
 - ``through_time``: gradient size back through time in an RNN and an LSTM
+- ``long_lag``: the adding problem for many RNN/LSTM runs at once, stored runs at T = 100,
+  and what a trained LSTM's gates and cell-state gradient look like
+- ``lr_window``: deep plain, batch-norm and residual nets trained at once over learning rates
 - ``depth``, ``activation``, ``dashboard``, ``residual``: the explorers' computations
 """
