@@ -20,7 +20,6 @@ WITHOUT_PARAMETERS = {
     "05_initialization",
     "06_normalization_optimizers_clipping",
     "07_layerwise_pretraining",
-    "08_lstm_gating",
 }
 
 
