@@ -16,8 +16,6 @@ WITHOUT_PARAMETERS = {
     "01_sigmoid_tanh_and_their_slopes",
     "02_the_chain_rule_product",
     "05_initialization",
-    "08_lstm_gating",
-    "09_residual_connections",
 }
 
 

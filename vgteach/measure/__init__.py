@@ -8,9 +8,11 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
 - ``through_time``: gradient size back through time in an RNN and an LSTM
 - ``plateau``: how long a deep net sits at the loss of a constant guess before it learns
 - ``lockstep``: several nets of one shape trained at once (sweeps over learning rates, seeds)
+- ``long_lag``: the adding problem for many RNN/LSTM runs at once, stored runs at T = 100,
+  and what a trained LSTM's gates and cell-state gradient look like
+- ``lr_window``: deep plain, batch-norm and residual nets trained at once over learning rates
 - ``depth``, ``activation``, ``dashboard``, ``residual``: the explorers' computations
 - ``step_size``, ``clipping``, ``adaptive``: blow-ups from the step size, exploding gradients
-  through time, and what an adaptive optimizer changes (lesson 6)
+  through time, and what an adaptive optimizer changes
 - ``layerwise``: what greedy layer-wise pretraining buys, with its random-encoder control
-  (lesson 7)
 """
