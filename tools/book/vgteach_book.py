@@ -1,0 +1,23 @@
+"""Sphinx extension for the vgteach book (tools/build_book.py): alt text on figures.
+
+myst-nb names each output image after the sha256 of its bytes and takes alt text only from cell
+metadata; ``build_book`` collects each figure's alt text from its output's metadata into the
+``vgteach_alt_texts`` config value ({sha256: alt}), and this puts it on the image.
+"""
+import pathlib
+
+from docutils import nodes
+
+
+def _set_alt_texts(app, doctree, docname):
+    alts = app.config.vgteach_alt_texts
+    for image in doctree.findall(nodes.image):
+        alt = alts.get(pathlib.PurePosixPath(image["uri"]).stem)
+        if alt:
+            image["alt"] = alt
+
+
+def setup(app):
+    app.add_config_value("vgteach_alt_texts", {}, "html")
+    app.connect("doctree-resolved", _set_alt_texts)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
