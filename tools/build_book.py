@@ -63,6 +63,28 @@ WIDGETS_JS = {
 }
 
 
+STAMP = ".vgteach-inputs"
+
+
+def fingerprint(lite_url="../lite/"):
+    """sha256 over everything a build reads: lets tests reuse an up-to-date ``make book``."""
+    h = hashlib.sha256(lite_url.encode())
+    inputs = [*sorted((ROOT / "notebooks").glob("*.ipynb")),
+              *sorted((ROOT / "exercises").glob("*.ipynb")),
+              *sorted((ROOT / "vgteach").rglob("*.py")), ROOT / "README.md",
+              ROOT / "tools" / "build_book.py", ROOT / "tools" / "make_workspace.py",
+              *sorted(p for p in NPM_DIR.iterdir() if p.is_file())]
+    for path in inputs:
+        h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def is_current(out=ROOT / "build" / "book", lite_url="../lite/"):
+    """True if ``out`` holds a complete book built from the current sources."""
+    stamp = pathlib.Path(out) / STAMP
+    return stamp.exists() and stamp.read_text() == fingerprint(lite_url)
+
+
 # --- JavaScript from npm ------------------------------------------------------------------------
 
 def npm_modules(cache=ROOT / "build" / ".npm" / "book"):
@@ -234,8 +256,9 @@ def title(nb):
     raise ValueError("a notebook's first cell must start with a heading")
 
 
-def landing_page(lessons, exercises, lines):
+def landing_page(lessons, exercises, lines, lite_url):
     """The book's front page (MyST markdown)."""
+    live = f'<a href="{lite_url}lab/index.html">live edition</a>'
     rows = []
     for n, (stem, heading) in enumerate(lessons, 1):
         line = lines.get(stem)
@@ -264,7 +287,7 @@ def landing_page(lessons, exercises, lines):
 
         ## Run it live
 
-        - **In your browser, nothing to install**: the live edition runs every lesson,
+        - **In your browser, nothing to install**: the {live} runs every lesson,
           explorer and exercise checker in the page (JupyterLite with a Pyodide kernel).
           Build it with `make lite` and serve `build/lite/` from any static web server.
         - **On your own machine**: clone the repository and run `make lab` (Python 3.11+). It
@@ -293,7 +316,7 @@ def write_sources(src, lesson_nbs, exercise_nbs, lite_url):
         for path, nb in items:
             alts.update(alt_texts(nb))
             nbformat.write(nb, src / folder / path.name)
-    (src / "intro.md").write_text(landing_page(lessons, exercises, lesson_lines()))
+    (src / "intro.md").write_text(landing_page(lessons, exercises, lesson_lines(), lite_url))
     toc = {"format": "jb-book", "root": "intro", "parts": [
         {"caption": "Lessons", "chapters": [{"file": f"notebooks/{s}"} for s, _ in lessons]},
         {"caption": "Exercises", "chapters": [{"file": f"exercises/{s}"} for s, _ in exercises]},
@@ -312,6 +335,7 @@ def write_sources(src, lesson_nbs, exercise_nbs, lite_url):
                            "thebe": False},
         "sphinx": {
             "local_extensions": {"vgteach_book": str(NPM_DIR)},
+            "recursive_update": True,  # merge html_theme_options below into Jupyter Book's
             "config": {
                 # Jupyter Book's list without sphinx_thebe (it puts a CDN URL for a live-code
                 # button on every page) and intersphinx (it fetches inventories from the web)
@@ -325,6 +349,8 @@ def write_sources(src, lesson_nbs, exercise_nbs, lite_url):
                 "nb_mime_priority_overrides": [["html", WIDGET_VIEW, None]],
                 "vgteach_alt_texts": alts,
                 "html_show_sourcelink": False,
+                # light figures on a light page; the theme's empty default logs a console error
+                "html_context": {"default_mode": "light"},
             },
         },
     }
@@ -351,6 +377,8 @@ def build(out=ROOT / "build" / "book", lite_url="../lite/", notebooks=None, exer
           timeout=300):
     """Build the book into ``out``; returns ``out``."""
     out = pathlib.Path(out).resolve()
+    complete = notebooks is None and exercises is None
+    want = fingerprint(lite_url)
     modules = npm_modules()
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb")) if notebooks is None else notebooks
     exercises = sorted((ROOT / "exercises").glob("*.ipynb")) if exercises is None else exercises
@@ -369,6 +397,8 @@ def build(out=ROOT / "build" / "book", lite_url="../lite/", notebooks=None, exer
     shutil.move(str(work / "_build" / "html"), str(out))
     copy_vendor(modules, out / "_vendor")
     shutil.rmtree(work)
+    if complete:
+        (out / STAMP).write_text(want)
     return out
 
 
