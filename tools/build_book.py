@@ -73,7 +73,7 @@ def fingerprint(lite_url="../lite/"):
               *sorted((ROOT / "exercises").glob("*.ipynb")),
               *sorted((ROOT / "vgteach").rglob("*.py")), ROOT / "README.md",
               ROOT / "tools" / "build_book.py", ROOT / "tools" / "make_workspace.py",
-              *sorted(p for p in NPM_DIR.iterdir() if p.is_file())]
+              *sorted(p for p in NPM_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
     for path in inputs:
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()

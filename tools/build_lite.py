@@ -320,7 +320,7 @@ def fingerprint(pyodide_dist=None):
               *sorted((ROOT / "vgteach").rglob("*.py")), *sorted((ROOT / "vgteach").rglob("*.npz")),
               ROOT / "pyproject.toml", ROOT / "tools" / "build_lite.py",
               ROOT / "tools" / "make_workspace.py", NEWS_OFF,
-              *sorted(p for p in LITE_DIR.iterdir() if p.is_file())]
+              *sorted(p for p in LITE_DIR.rglob("*") if p.is_file())]
     for path in inputs:
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()
