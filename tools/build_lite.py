@@ -119,16 +119,17 @@ def npm_pyodide(cache=CACHE / "npm"):
 
 
 def pypi_wheels(cache=CACHE / "wheels"):
-    """Download (or reuse) the hash-pinned wheels of tools/lite/wheels.txt; {file name: path}."""
+    """The hash-pinned wheels of tools/lite/wheels.txt, downloaded once; {file name: path}."""
+    pins = re.findall(r"^([\w.-]+)==\S+ --hash=sha256:([0-9a-f]{64})\s*$",
+                      (LITE_DIR / "wheels.txt").read_text(), re.M)
     cache.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                    "--only-binary=:all:", "--require-hashes", "-r", str(LITE_DIR / "wheels.txt"),
-                    "-d", str(cache)], check=True)
-    wanted = {canonical(line.split("==")[0]) for line in
-              (LITE_DIR / "wheels.txt").read_text().splitlines()
-              if line.strip() and not line.startswith("#")}
-    found = {p.name: p for p in cache.glob("*.whl") if canonical(p.name.split("-")[0]) in wanted}
-    return found
+    cached = {sha256(p.read_bytes()): p for p in cache.glob("*.whl")}
+    if not all(h in cached for _, h in pins):
+        subprocess.run([sys.executable, "-m", "pip", "download", "-qq", "--no-deps",
+                        "--only-binary=:all:", "--require-hashes", "-r",
+                        str(LITE_DIR / "wheels.txt"), "-d", str(cache)], check=True)
+        cached = {sha256(p.read_bytes()): p for p in cache.glob("*.whl")}
+    return {cached[h].name: cached[h] for _, h in pins}
 
 
 def vgteach_wheel(dest):
