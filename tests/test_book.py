@@ -271,19 +271,35 @@ def test_page_in_the_browser(browser, site, axe_source, name):
         assert not problems, "\n".join(problems)
 
 
-def test_next_links_walk_the_whole_book_in_order(browser, site):
+def test_next_links_walk_the_whole_book_in_order(book):
+    """Each page's "next" link leads to the following page of the table of contents."""
+    for here, there in zip(PAGES, PAGES[1:] + [None]):
+        page = (book / here).read_text()
+        link = re.search(r'<a[^>]*class="[^"]*right-next[^"]*"[^>]*href="([^"]+)"', page) or \
+            re.search(r'<a[^>]*href="([^"]+)"[^>]*class="[^"]*right-next', page)
+        if there is None:
+            assert link is None, f"{here} has a next link after the last page"
+            continue
+        assert link, f"{here} has no next link"
+        target = (book / here).parent / link.group(1).split("#")[0]
+        assert target.resolve() == (book / there).resolve(), (here, link.group(1), there)
+
+
+def test_navigation_in_the_browser(browser, site):
     with _page(browser, site) as (page, problems):
         page.goto(f"{site}/intro.html", timeout=60_000)
-        visited = ["intro.html"]
-        while page.locator("a.right-next").count():
-            page.locator("a.right-next").first.click()
-            page.wait_for_load_state("load")
-            visited.append(page.url[len(site) + 1:].split("#")[0])
-        assert visited == PAGES
-        # and the sidebar leads back to the first lesson
-        page.locator(".bd-sidebar a", has_text="Lesson 1").first.click()
+        page.locator("a.right-next").first.click()
         page.wait_for_load_state("load")
         assert page.url.endswith(PAGES[1])
+        page.locator("a.right-next").first.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(PAGES[2])
+        page.locator(".bd-sidebar a", has_text="Exercises for Lesson 1").first.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"exercises/{EXERCISES[0].stem}.html")
+        page.locator("a.left-prev").first.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"notebooks/{LESSONS[-1].stem}.html")
         assert not problems, "\n".join(problems)
 
 
