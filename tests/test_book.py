@@ -311,3 +311,56 @@ def test_search_finds_a_lesson(browser, site):
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("notebooks/01_" in h for h in hrefs), hrefs
         assert not problems, "\n".join(problems)
+
+
+# --- explorers on a static page, for the output forms an explorer can take ----------------------
+
+_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _explorer_notebook(data, state):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("explore()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    nb.cells = [cell]
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    return nb
+
+
+def test_a_static_fallback_in_the_display_bundle_replaces_the_widget():
+    view = {"model_id": "box", "version_major": 2, "version_minor": 0}
+    nb = _explorer_notebook({_VIEW: view, "image/png": _PNG, "text/plain": "Explorer"}, {})
+    nb.cells[0].outputs[0].metadata = {"image/png": {"alt": "Sigmoid and its slope"}}
+    assert build_book.make_static(nb, "notebooks/x.ipynb", 1, "../lite/") == 1
+    out = nb.cells[0].outputs
+    assert [list(o.data) for o in out] == [["image/png"]]
+    assert "lite/lab/index.html?path=notebooks/x.ipynb" in nb.cells[1].source
+    assert "widgets" not in nb.metadata
+    assert list(build_book.alt_texts(nb).values()) == ["Sigmoid and its slope"]
+
+
+def test_the_figure_is_taken_from_the_widget_state_otherwise():
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_o",
+                                                                  "IPY_MODEL_i"]}},
+        "s": {"model_name": "FloatSliderModel", "state": {"value": 1.0}},
+        "o": {"model_name": "OutputModel", "state": {"outputs": [
+            {"output_type": "stream", "name": "stdout", "text": "log"},
+            {"output_type": "display_data", "metadata": {}, "data": {"image/png": _PNG}}]}},
+        "i": {"model_name": "ImageModel", "state": {"format": "png", "description": "Depth plot"},
+              "buffers": [{"path": ["value"], "encoding": "base64", "data": _PNG}]},
+    }
+    view = {"model_id": "box", "version_major": 2, "version_minor": 0}
+    nb = _explorer_notebook({_VIEW: view, "text/plain": "VBox(...)"}, state)
+    build_book.make_static(nb, "notebooks/x.ipynb", 1, "../lite/")
+    out = nb.cells[0].outputs
+    assert [list(o.data) for o in out] == [["image/png"], ["image/png"]]
+    assert out[1].metadata["image/png"]["alt"] == "Depth plot"
+
+
+def test_a_widget_with_no_figure_fails_the_build():
+    view = {"model_id": "s", "version_major": 2, "version_minor": 0}
+    nb = _explorer_notebook({_VIEW: view}, {"s": {"model_name": "IntSliderModel", "state": {}}})
+    with pytest.raises(RuntimeError, match="no figure"):
+        build_book.make_static(nb, "notebooks/x.ipynb", 1, "../lite/")
