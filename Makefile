@@ -50,7 +50,8 @@ lite: $(VENV)/.installed
 	$(PY) tools/build_lite.py --out build/lite
 
 test-lite-all: $(VENV)/.installed
-	VGTEACH_LITE_LESSONS=all OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m pytest tests/test_lite.py -n 0
+	VGTEACH_LITE_LESSONS=all OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+		$(PY) -m pytest tests/test_lite.py -n 0
 
 # Two pytest workers on two cores: one BLAS thread each, or small matmuls thrash.
 test: $(VENV)/.installed

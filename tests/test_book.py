@@ -315,7 +315,8 @@ def test_search_finds_a_lesson(browser, site):
 
 # --- explorers on a static page, for the output forms an explorer can take ----------------------
 
-_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
+        "RU5ErkJggg==")  # a 1x1 PNG
 _VIEW = "application/vnd.jupyter.widget-view+json"
 
 

@@ -73,7 +73,8 @@ def fingerprint(lite_url="../lite/"):
               *sorted((ROOT / "exercises").glob("*.ipynb")),
               *sorted((ROOT / "vgteach").rglob("*.py")), ROOT / "README.md",
               ROOT / "tools" / "build_book.py", ROOT / "tools" / "make_workspace.py",
-              *sorted(p for p in NPM_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
+              *sorted(p for p in NPM_DIR.rglob("*")
+                      if p.is_file() and "__pycache__" not in p.parts)]
     for path in inputs:
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()
@@ -120,8 +121,8 @@ def copy_vendor(modules, dest):
 
 def execute(nb, cwd, timeout=300):
     """Run every cell of ``nb`` in a fresh kernel in folder ``cwd``; keeps the widget state."""
-    env_threads = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    os.environ.update({k: os.environ.get(k, v) for k, v in env_threads.items()})
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # the kernel inherits it: tiny matmuls, one thread
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
                             resources={"metadata": {"path": str(cwd)}})
     client.execute()
