@@ -300,9 +300,29 @@ def _run_all(page, timeout=400):
     raise AssertionError(f"the notebook did not finish in {timeout} s")
 
 
+def _show_first_explorer(page):
+    """Scroll the first cell showing a widget into view (JupyterLab renders only the cells near
+    the view) and mark it; returns the locator of its first slider handle."""
+    index = page.evaluate("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
+        const cells = nb.model.cells;
+        for (let i = 0; i < cells.length; i++) { const o = cells.get(i).outputs;
+            for (let j = 0; o && j < o.length; j++)
+                if ('application/vnd.jupyter.widget-view+json' in (o.get(j).data || {}))
+                    return i; }
+        return -1; }""")
+    assert index >= 0, "no explorer output"
+    page.evaluate("""async (i) => { const nb = window.jupyterapp.shell.currentWidget.content;
+        nb.activeCellIndex = i; await nb.scrollToItem(i, 'start');
+        nb.widgets[i].node.setAttribute('data-vgteach-explorer', ''); }""", index)
+    handle = page.locator("[data-vgteach-explorer] .widget-slider .noUi-handle").first
+    handle.wait_for(state="visible", timeout=60_000)
+    return handle
+
+
 def _plot_src(page):
     return page.evaluate("""() => {
-        const handle = document.querySelector('.widget-slider .noUi-handle');
+        const handle = document.querySelector(
+            '[data-vgteach-explorer] .widget-slider .noUi-handle');
         const box = handle && handle.closest('.widget-vbox');
         const img = box && box.querySelector('img');
         return img ? img.src : null; }""")
@@ -329,9 +349,7 @@ def test_lesson_runs_in_the_browser(browser, site, lesson):
         if "plots." in lesson.read_text() or "plt." in lesson.read_text():
             assert figures, f"{lesson.stem}: no figure"
         if "explore_" in lesson.read_text():
-            handle = page.locator(".widget-slider .noUi-handle").first
-            handle.wait_for(state="attached", timeout=60_000)
-            handle.scroll_into_view_if_needed()
+            handle = _show_first_explorer(page)
             before = _plot_src(page) or _changed(page, None)
             handle.focus()
             page.keyboard.press("End")
