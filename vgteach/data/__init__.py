@@ -222,7 +222,7 @@ def two_spirals(n=400, noise=0.05, rng=0):
     n = check_int(n, "n", "two_spirals", low=2)
     noise = check_float(noise, "noise", "two_spirals", low=0.0)
     rng = _as_rng(rng, "two_spirals")
-    y = (np.arange(n) >= n - n // 2).astype(np.int64)
+    y = (np.arange(n) >= n - n // 2).astype(np.intp)  # intp: np.bincount needs it on wasm32
     # sqrt spreads the points evenly along the arc instead of crowding the centre
     t = np.sqrt(rng.uniform(0.02, 1.0, size=n)) * 3.0 * np.pi
     sign = np.where(y == 0, 1.0, -1.0)
@@ -255,7 +255,7 @@ def circles(n=400, noise=0.05, factor=0.5, rng=0):
     noise = check_float(noise, "noise", "circles", low=0.0)
     factor = check_float(factor, "factor", "circles", low=0.0, high=1.0)
     rng = _as_rng(rng, "circles")
-    y = (np.arange(n) >= n - n // 2).astype(np.int64)
+    y = (np.arange(n) >= n - n // 2).astype(np.intp)  # intp: np.bincount needs it on wasm32
     angle = rng.uniform(0.0, 2.0 * np.pi, size=n)
     radius = np.where(y == 0, 1.0, factor)
     X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
