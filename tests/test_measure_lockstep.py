@@ -65,3 +65,65 @@ def test_lockstep_refuses_mixed_nets():
     nets = [MLP([64, 8, 10], activation="relu"), MLP([64, 8, 10], activation="tanh")]
     with pytest.raises(ValueError, match="one shape and one activation"):
         train_lockstep(nets, [0.1, 0.1], [np.random.default_rng(0)] * 2, X, Y, 2, 10)
+
+
+class _LayerSGD:
+    """SGD with one rate per layer (a layer's weights and biases share it), for the test."""
+
+    def __init__(self, rates):
+        self.rates = list(rates)
+
+    def step(self, params, grads):
+        L = len(self.rates)
+        for i, (p, g) in enumerate(zip(params, grads)):  # weights of layers 1..L, then biases
+            p -= self.rates[i % L] * g
+
+
+def test_a_rate_per_layer_is_sgd_with_that_rate_in_each_layer():
+    rates = np.array([[2.0, 0.5, 0.1], [0.0, 0.3, 0.3]])
+    nets = [MLP([64, 12, 12, 10], activation="sigmoid", init="lecun", seed=s) for s in (0, 1)]
+    run = train_lockstep(nets, rates, [np.random.default_rng(s) for s in (0, 1)], X, Y,
+                         steps=25, batch_size=20, loss="sigmoid_cross_entropy")
+    for r, s in enumerate((0, 1)):
+        net = MLP([64, 12, 12, 10], activation="sigmoid", init="lecun", seed=s)
+        hist = train(net, X, Y, steps=25, batch_size=20, loss="sigmoid_cross_entropy",
+                     optimizer=_LayerSGD(rates[r]), rng=np.random.default_rng(s))
+        np.testing.assert_allclose(run.loss[:, r], hist.loss, rtol=1e-12)
+        for W_lock, W_alone in zip(run.nets[r].weights + run.nets[r].biases,
+                                   net.weights + net.biases):
+            np.testing.assert_allclose(W_lock, W_alone, rtol=1e-10, atol=1e-14)
+    start = MLP([64, 12, 12, 10], activation="sigmoid", init="lecun", seed=1)
+    np.testing.assert_array_equal(run.nets[1].weights[0], start.weights[0])  # rate 0: frozen
+    assert not np.array_equal(run.nets[1].weights[1], start.weights[1])
+    with pytest.raises(ValueError, match="one learning rate per net"):
+        train_lockstep(nets, np.ones((2, 2)), [np.random.default_rng(0)] * 2, X, Y, 2, 10)
+    with pytest.raises(ValueError, match="none negative"):
+        train_lockstep(nets, [0.1, -0.1], [np.random.default_rng(0)] * 2, X, Y, 2, 10)
+
+
+def test_lockstep_training_runs_on_one_blas_thread():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info()
+                if lib["user_api"] == "blas"]
+
+    class ProbeRng:
+        """Draws mini-batches like a Generator and records the BLAS threads at each draw."""
+
+        def __init__(self):
+            self.rng, self.seen = np.random.default_rng(0), []
+
+        def choice(self, *args, **kwargs):
+            self.seen.append(blas_threads())
+            return self.rng.choice(*args, **kwargs)
+
+    if not blas_threads():
+        pytest.skip("NumPy has no BLAS thread pool that threadpoolctl can see")
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        if set(blas_threads()) != {2}:
+            pytest.skip("this BLAS cannot run on two threads")
+        probe = ProbeRng()
+        train_lockstep([MLP([64, 8, 10], seed=0)], [0.1], [probe], X, Y, 3, 10)
+        assert probe.seen == [[1] * len(probe.seen[0])] * 3
+        assert set(blas_threads()) == {2}
