@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from vgteach import data
-from vgteach.measure.lockstep import sweep_learning_rates, train_lockstep
+from vgteach.measure.lockstep import (sweep_learning_rates, sweep_seeds, train_lockstep,
+                                      train_on)
 from vgteach.measure.plateau import plateau_end
 from vgteach.mlp import MLP
 from vgteach.train import train
@@ -127,3 +128,20 @@ def test_lockstep_training_runs_on_one_blas_thread():
         train_lockstep([MLP([64, 8, 10], seed=0)], [0.1], [probe], X, Y, 3, 10)
         assert probe.seen == [[1] * len(probe.seen[0])] * 3
         assert set(blas_threads()) == {2}
+
+
+def test_sweep_seeds_runs_each_seed_as_train_would_and_train_on_leaves_them_alone():
+    run = sweep_seeds([64, 8, 10], "relu", "he", 0.1, (3, 4), X, Y, steps=6, batch_size=10)
+    by_rate = sweep_learning_rates([64, 8, 10], "relu", "he", [0.1], 4, X, Y, steps=6,
+                                   batch_size=10)
+    np.testing.assert_array_equal(run.loss[:, 1], by_rate.loss[:, 0])  # seed 4 at lr 0.1
+    assert not np.array_equal(run.loss[:, 0], run.loss[:, 1])
+    before = [net.weights[0].copy() for net in run.nets]
+    more = train_on(run, 0.05, X, Y, steps=4, seed=7, batch_size=10)
+    for net, W in zip(run.nets, before):
+        np.testing.assert_array_equal(net.weights[0], W)  # the run given is unchanged
+    alone = run.nets[1].copy()
+    hist = train(alone, X, Y, steps=4, lr=0.05, batch_size=10, loss="cross_entropy",
+                 rng=np.random.default_rng([7, 1]))
+    np.testing.assert_allclose(more.loss[:, 1], hist.loss, rtol=1e-12)
+    np.testing.assert_allclose(more.nets[1].weights[0], alone.weights[0], rtol=1e-10)

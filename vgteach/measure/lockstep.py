@@ -28,7 +28,8 @@ from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..mlp import MLP
 
-__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates"]
+__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates", "sweep_seeds",
+           "train_on"]
 
 #: the classification losses ``train_lockstep`` knows, as in ``MLP.loss_and_grads``
 LOSSES = {"sigmoid_cross_entropy": layers.sigmoid_cross_entropy,
@@ -168,3 +169,36 @@ def sweep_learning_rates(sizes, activation, init, lrs, seed, X, y, steps, batch_
     nets = [MLP(sizes, activation=activation, init=init, seed=seed) for _ in lrs]
     rngs = [np.random.default_rng(seed) for _ in lrs]
     return train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss)
+
+
+def sweep_seeds(sizes, activation, init, lr, seeds, X, y, steps, batch_size=50,
+                loss="cross_entropy"):
+    """One net per seed, all at one learning rate: is a result this seed's luck?
+
+    Run ``j`` is ``train(MLP(sizes, activation, init, seed=seeds[j]), X, y, steps, lr,
+    batch_size, loss, rng=np.random.default_rng(seeds[j]))``; ``seeds[j] = seed`` gives the run
+    of ``sweep_learning_rates(..., seed, ...)`` at that rate.
+
+    Returns
+    -------
+    LockstepRun
+    """
+    nets = [MLP(sizes, activation=activation, init=init, seed=s) for s in seeds]
+    rngs = [np.random.default_rng(s) for s in seeds]
+    return train_lockstep(nets, [lr] * len(nets), rngs, X, y, steps, batch_size, loss)
+
+
+def train_on(run, lr, X, y, steps, seed, batch_size=50, loss="cross_entropy"):
+    """Go on training copies of ``run``'s nets at a new learning rate (``run`` is unchanged).
+
+    Run ``j`` continues ``run.nets[j]`` with fresh mini-batches from
+    ``np.random.default_rng([seed, j])``: e.g. a few hundred steps at a small rate after a run
+    at a rate that was too large, to see whether the damage lasts.
+
+    Returns
+    -------
+    LockstepRun, whose ``nets`` are the continued copies
+    """
+    nets = [net.copy() for net in run.nets]
+    rngs = [np.random.default_rng([seed, j]) for j in range(len(nets))]
+    return train_lockstep(nets, [lr] * len(nets), rngs, X, y, steps, batch_size, loss)
