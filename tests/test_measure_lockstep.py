@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from vgteach import data
-from vgteach.measure.lockstep import (sweep_learning_rates, sweep_seeds, train_lockstep,
-                                      train_on)
+from vgteach.measure.lockstep import sweep_learning_rates, train_lockstep, train_on
 from vgteach.measure.plateau import plateau_end
 from vgteach.mlp import MLP
 from vgteach.train import train
@@ -130,12 +129,9 @@ def test_lockstep_training_runs_on_one_blas_thread():
         assert set(blas_threads()) == {2}
 
 
-def test_sweep_seeds_runs_each_seed_as_train_would_and_train_on_leaves_them_alone():
-    run = sweep_seeds([64, 8, 10], "relu", "he", 0.1, (3, 4), X, Y, steps=6, batch_size=10)
-    by_rate = sweep_learning_rates([64, 8, 10], "relu", "he", [0.1], 4, X, Y, steps=6,
-                                   batch_size=10)
-    np.testing.assert_array_equal(run.loss[:, 1], by_rate.loss[:, 0])  # seed 4 at lr 0.1
-    assert not np.array_equal(run.loss[:, 0], run.loss[:, 1])
+def test_train_on_continues_copies_and_leaves_the_run_alone():
+    run = sweep_learning_rates([64, 8, 10], "relu", "he", [0.1, 0.3], 3, X, Y, steps=6,
+                               batch_size=10)
     before = [net.weights[0].copy() for net in run.nets]
     more = train_on(run, 0.05, X, Y, steps=4, seed=7, batch_size=10)
     for net, W in zip(run.nets, before):
@@ -145,3 +141,6 @@ def test_sweep_seeds_runs_each_seed_as_train_would_and_train_on_leaves_them_alon
                  rng=np.random.default_rng([7, 1]))
     np.testing.assert_allclose(more.loss[:, 1], hist.loss, rtol=1e-12)
     np.testing.assert_allclose(more.nets[1].weights[0], alone.weights[0], rtol=1e-10)
+    assert np.all(more.lrs == 0.05)
+    last = train_on(run, 0.05, X, Y, steps=4, seed=7, which=[-1], batch_size=10)
+    np.testing.assert_array_equal(last.loss[:, 0], more.loss[:, 1])  # run 1 = run -1

@@ -28,8 +28,7 @@ from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..mlp import MLP
 
-__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates", "sweep_seeds",
-           "train_on"]
+__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates", "train_on"]
 
 #: the classification losses ``train_lockstep`` knows, as in ``MLP.loss_and_grads``
 LOSSES = {"sigmoid_cross_entropy": layers.sigmoid_cross_entropy,
@@ -171,34 +170,26 @@ def sweep_learning_rates(sizes, activation, init, lrs, seed, X, y, steps, batch_
     return train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss)
 
 
-def sweep_seeds(sizes, activation, init, lr, seeds, X, y, steps, batch_size=50,
-                loss="cross_entropy"):
-    """One net per seed, all at one learning rate: is a result this seed's luck?
-
-    Run ``j`` is ``train(MLP(sizes, activation, init, seed=seeds[j]), X, y, steps, lr,
-    batch_size, loss, rng=np.random.default_rng(seeds[j]))``; ``seeds[j] = seed`` gives the run
-    of ``sweep_learning_rates(..., seed, ...)`` at that rate.
-
-    Returns
-    -------
-    LockstepRun
-    """
-    nets = [MLP(sizes, activation=activation, init=init, seed=s) for s in seeds]
-    rngs = [np.random.default_rng(s) for s in seeds]
-    return train_lockstep(nets, [lr] * len(nets), rngs, X, y, steps, batch_size, loss)
-
-
-def train_on(run, lr, X, y, steps, seed, batch_size=50, loss="cross_entropy"):
+def train_on(run, lr, X, y, steps, seed, which=None, batch_size=50, loss="cross_entropy"):
     """Go on training copies of ``run``'s nets at a new learning rate (``run`` is unchanged).
 
     Run ``j`` continues ``run.nets[j]`` with fresh mini-batches from
     ``np.random.default_rng([seed, j])``: e.g. a few hundred steps at a small rate after a run
     at a rate that was too large, to see whether the damage lasts.
 
+    Parameters
+    ----------
+    run : LockstepRun
+    lr : float, the new learning rate
+    X, y, steps : as for ``train_lockstep``
+    seed : int, for the new mini-batches
+    which : sequence of int or None, the runs to continue (default all), e.g. ``[-1]``
+
     Returns
     -------
-    LockstepRun, whose ``nets`` are the continued copies
+    LockstepRun of the continued copies, in the order of ``which``
     """
-    nets = [net.copy() for net in run.nets]
-    rngs = [np.random.default_rng([seed, j]) for j in range(len(nets))]
+    which = range(len(run.nets)) if which is None else [j % len(run.nets) for j in which]
+    nets = [run.nets[j].copy() for j in which]
+    rngs = [np.random.default_rng([seed, j]) for j in which]
     return train_lockstep(nets, [lr] * len(nets), rngs, X, y, steps, batch_size, loss)
