@@ -144,3 +144,22 @@ def test_train_on_continues_copies_and_leaves_the_run_alone():
     assert np.all(more.lrs == 0.05)
     last = train_on(run, 0.05, X, Y, steps=4, seed=7, which=[-1], batch_size=10)
     np.testing.assert_array_equal(last.loss[:, 0], more.loss[:, 1])  # run 1 = run -1
+
+
+def test_recovery_after_a_too_large_step_depends_on_the_seed_for_relu_and_leaky_relu():
+    """Lesson 4's claim, at the lesson's own settings (review L4-1 said ReLU stays dead while
+    leaky ReLU revives: true at some seeds only). 200 steps at lr 0.5, then 1,200 at 0.05."""
+    full_X, full_y = data.load_digits()
+    sizes = [64] + [32] * 10 + [10]
+    final = {}
+    for seed, act in ((3, "relu"), (6, "leaky_relu")):
+        X_train, _, y_train, _ = data.train_test_split(full_X, full_y, test_fraction=0.25,
+                                                       rng=seed)
+        X1k, y1k = X_train[:1000], y_train[:1000]
+        big = sweep_learning_rates(sizes, act, "he", [0.5], seed, X1k, y1k, steps=200)
+        low = train_on(big, 0.05, X1k, y1k, steps=1200, seed=seed)
+        final[act] = (big.final_loss()[0], low.final_loss()[0])
+    chance = np.log(10)
+    assert all(before > 0.9 * chance for before, _ in final.values())  # both stalled
+    assert final["relu"][1] < 0.5 * chance          # this ReLU net came back...
+    assert final["leaky_relu"][1] > 0.9 * chance    # ...this leaky ReLU net did not
