@@ -38,19 +38,6 @@ KNOWN_BAD = {
         "b97b0bc2": {"too tall"},  # slide 11 What sets the size: slopes and weights
         "9ebe5179": {"too tall"},  # slide 12 Explore: depth, weights, activation
     },
-    "03_recognising_vanishing_gradients": {
-        "3bed5547": {"too tall"},  # slide 3.4
-        "95ba516b": {"too tall"},  # slide 3.5 Explore
-        "73018242": {"too tall"},  # slide 5 Symptom 1: the loss curve stalls
-        "e10c4063": {"too tall"},  # slide 6.2
-    },
-    "04_activation_functions": {
-        "395336b0": {"figure off-screen", "too tall"},  # slide 4 Why the slope helps, and why it i
-        "ba8ec57a": {"too tall"},  # slide 5.3
-        "4595197c": {"too tall"},  # slide 5.4 Dying during training
-        "14c5d75f": {"too tall"},  # slide 6.2
-        "3480f15b": {"too tall"},  # slide 7.2 Explore
-    },
     "05_initialization": {
         "3969cc50": {"maths shows TeX"},  # slide 2 One layer, forward: where fan_in · Var(w
         "447aca83": {"maths shows TeX"},  # slide 3 One layer, backward: the same rule with

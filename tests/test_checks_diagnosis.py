@@ -149,9 +149,14 @@ def test_count_dead_wrong_answers(answer, hint):
     assert not r.passed and hint in r.message, r.message
 
 
-def test_count_dead_tiny_positive_is_alive():
-    r = check("count_dead_units", lambda a: int(np.sum(np.all(a < 1e-3, axis=0))))
-    assert not r.passed
+@pytest.mark.parametrize("answer", [
+    lambda a: int(np.sum(np.all(a < 1e-3, axis=0))),
+    lambda a: int(np.sum(np.all(a <= 1e-3, axis=0))),
+    lambda a: int(np.sum(a.max(axis=0) < 1e-4)),
+])
+def test_count_dead_tiny_positive_is_alive(answer):
+    r = check("count_dead_units", answer)
+    assert not r.passed and "dead means exactly 0" in r.message, r.message
 
 
 def test_count_dead_stub():

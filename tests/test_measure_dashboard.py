@@ -63,3 +63,11 @@ def test_a_run_in_parts_is_the_run_in_one_go():
         depth=3, steps=5, optimizer="adam", norm="batch", activation="relu", init="he").loss)
     with pytest.raises(ValueError, match="after \\[5, 8, 12\\] steps, not after 6"):
         run.result(6)
+
+
+def test_the_default_sgd_rate_trains_a_deep_relu_net_with_he_init():
+    # lesson 4's setting; at SGD lr 0.5 the same net dies (most units inactive, loss at chance)
+    r = compute_dashboard(depth=8, activation="relu", init="he", steps=100)
+    assert r.settings["lr"] == 0.1 and r.loss[-10:].mean() < 0.3
+    dead = compute_dashboard(depth=8, activation="relu", init="he", steps=100, lr=0.5)
+    assert dead.loss[-10:].mean() > 0.9 * np.log(2)

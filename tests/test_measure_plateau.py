@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from vgteach import data
-from vgteach.measure.plateau import (chance_loss, plateau_end, sweep_plateaus,
+from vgteach.measure.lockstep import train_lockstep
+from vgteach.measure.plateau import (balancing_rates, chance_loss, plateau_end, sweep_plateaus,
                                      train_with_speeds)
 from vgteach.mlp import MLP
 from vgteach.train import train
@@ -68,3 +69,29 @@ def test_sweep_plateaus_matches_separate_runs_and_deeper_nets_wait_longer():
     np.testing.assert_allclose(sweep.loss[1, 0, 1, :hist.loss.size], hist.loss, rtol=1e-12)
     assert plateau_end(hist.loss, sweep.level) == sweep.end[1, 0, 1]
     assert sweep.level == pytest.approx(0.9 * chance_loss(Y))
+
+
+def test_balancing_rates_undo_the_speed_ratio_at_initialization():
+    net = MLP([64, 30, 30, 30, 10], activation="sigmoid", init="lecun", seed=2)
+    rates = balancing_rates(net, X, Y, lr=0.5)
+    _, grads = net.loss_and_grads(X, Y, loss="sigmoid_cross_entropy")
+    speeds = grads.db_norms[:-1]
+    np.testing.assert_allclose(rates[:-1] * speeds, 0.5 * speeds[-1])  # same pace in each
+    assert rates[-2] == rates[-1] == 0.5 and rates[0] > 10 * rates[-1]
+    np.testing.assert_array_equal(balancing_rates(MLP([64, 30, 10], seed=0), X, Y, 0.2),
+                                  [0.2, 0.2])  # one hidden layer: nothing to balance
+
+
+def test_a_balanced_sweep_trains_each_layer_at_its_own_rate_and_ends_sooner():
+    plain = sweep_plateaus(X, Y, depths=(3,), lrs=(1.0,), seeds=(0, 1), steps=1500)
+    balanced = sweep_plateaus(X, Y, depths=(3,), lrs=(1.0,), seeds=(0, 1), steps=1500,
+                              balance=True)
+    assert balanced.balanced and not plain.balanced and np.all(balanced.ended)
+    assert np.all(balanced.end < plain.end / 2)  # the control: the wait was the small steps
+    net = MLP([64, 30, 30, 30, 10], activation="sigmoid", init="lecun", seed=1)
+    rates = balancing_rates(net, X, Y, 1.0)
+    run = train_lockstep([net], [rates], [np.random.default_rng(1)], X, Y,
+                         steps=int(balanced.end[0, 0, 1]), batch_size=50,
+                         loss="sigmoid_cross_entropy")
+    np.testing.assert_allclose(balanced.loss[0, 0, 1, :run.loss.shape[0]], run.loss[:, 0],
+                               rtol=1e-12)

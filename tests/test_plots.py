@@ -276,3 +276,27 @@ def test_no_pyplot_in_package_code():
         "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_plot_plateaus_marks_runs_that_never_left_and_describes_the_means():
+    from vgteach.measure.plateau import PlateauSweep
+    end = np.array([[[40, 50], [20, 30]], [[160, 90], [100, -1]]])
+    sweep = PlateauSweep(depths=(1, 2), lrs=(0.5, 1.5), seeds=(0, 1), end=end, level=2.9,
+                         steps=500, loss=np.zeros((2, 2, 2, 500)))
+    ax = plots.plot_plateaus(sweep)
+    lines = ax.get_lines()
+    mean_05, mean_15 = lines[0].get_ydata(), lines[2].get_ydata()
+    np.testing.assert_allclose(mean_05, [np.sqrt(40 * 50), np.sqrt(160 * 90)])
+    assert np.isfinite(mean_15[0]) and np.isnan(mean_15[1])  # a run that never left: no mean
+    never = [ln for ln in lines if ln.get_marker() == "x"]
+    assert len(never) == 1 and never[0].get_ydata().tolist() == [500]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "hidden layers"
+    balanced = PlateauSweep((1, 2), (0.5,), (0, 1), end[:, :1] // 2, 2.9, 500,
+                            np.zeros((2, 1, 2, 500)), balanced=True)
+    plots.plot_plateaus(balanced, ax=ax, label="control")
+    text = plots.alt_text(ax.figure)
+    assert "lr 0.5: geometric mean 44.7 at 1, 120 at 2" in text
+    assert "1 of 4 runs never left the plateau" in text
+    assert "control, lr 0.5, per-layer rates: geometric mean 22.4 at 1" in text
+    assert plots.plot_plateaus(sweep, lrs=(1.5,)).get_lines()[0].get_label() == "lr 1.5"
+    plt.close("all")

@@ -183,13 +183,15 @@ def _check_count_dead_units(fn, rng):
         expect(got.reshape(()), expected, [
             (int(np.sum(a == 0)), "that counts every zero entry; a unit is dead only if it is 0 "
                                   "for every example (column)."),
+            # before the "any" candidate: on a case where both give the same count, an answer
+            # with a tolerance should hear about the tolerance
+            (int(np.sum(np.all(a < 1e-3, axis=0))), "a unit with a tiny positive output is "
+                                                    "alive (its slope is 1 there); dead means "
+                                                    "exactly 0."),
             (int(np.sum(np.any(a == 0, axis=0))), "a unit that is 0 on some examples is just "
                                                   "inactive there; dead means 0 on every one."),
             (int(np.sum(np.all(a == 0, axis=1))), "rows are examples and columns are units: "
                                                   "check the axis you reduce over."),
             (expected / a.shape[1], "that is the fraction of dead units; return the count."),
-            (int(np.sum(np.all(a < 1e-3, axis=0))), "a unit with a tiny positive output is "
-                                                    "alive (its slope is 1 there); dead means "
-                                                    "exactly 0."),
         ], context=f"For {inputs} (a = {describe(a, 50)})")
     return None

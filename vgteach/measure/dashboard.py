@@ -27,8 +27,8 @@ from . import diagnostics
 __all__ = ["DashboardResult", "DashboardRun", "compute_dashboard", "saturation", "DEFAULT_LR",
            "INITS"]
 
-#: learning rates that train the default net without diverging (plain SGD needs a larger one)
-DEFAULT_LR = {"sgd": 0.5, "momentum": 0.1, "rmsprop": 0.003, "adam": 0.003}
+#: learning rates that train the default net without diverging (at SGD 0.5 deep ReLU nets die)
+DEFAULT_LR = {"sgd": 0.1, "momentum": 0.1, "rmsprop": 0.003, "adam": 0.003}
 INITS = ("xavier", "he", "lecun", "orthogonal", "normal")
 @dataclass
 class DashboardResult:

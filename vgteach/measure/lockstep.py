@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import activations, layers
+from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..mlp import MLP
 
-__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates"]
+__all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates", "train_on"]
 
 #: the classification losses ``train_lockstep`` knows, as in ``MLP.loss_and_grads``
 LOSSES = {"sigmoid_cross_entropy": layers.sigmoid_cross_entropy,
@@ -45,7 +46,7 @@ class LockstepRun:
     stopped : ndarray of int (runs,), the step count at which a run met its stopping level
         (``train_lockstep``'s ``stop_level``), -1 if it never did
     nets : list of MLP, the trained nets (the ones given, updated in place)
-    lrs : ndarray (runs,)
+    lrs : ndarray (runs,) or (runs, L), the learning rates as given
     """
 
     loss: np.ndarray
@@ -60,19 +61,22 @@ class LockstepRun:
         return np.array([np.mean(v[~np.isnan(v)][-last:]) for v in self.loss.T])
 
 
+@blas_limited
 def train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss="cross_entropy",
                    stop_level=None, window=50):
     """Train every net by plain SGD, all at once; the same as one ``train`` call per net.
 
     Run ``r`` is ``train(nets[r], X, y, steps, lrs[r], batch_size, loss, rng=rngs[r])``. If
     ``stop_level`` is given, a run stops as soon as the mean of its last ``window`` mini-batch
-    losses is below it (``plateau.plateau_end`` gives the same step count).
+    losses is below it (``plateau.plateau_end`` gives the same step count). A row of ``L``
+    rates gives each layer its own: layer ``l``'s weights and biases move by
+    ``lrs[r][l]`` times their gradient (plain SGD with a rate per layer).
 
     Parameters
     ----------
     nets : list of MLP, all with the same sizes and activation (no batch norm, no skips);
         trained in place
-    lrs : sequence of float, one learning rate per net
+    lrs : sequence of float, one learning rate per net; or (runs, L), one per net and layer
     rngs : sequence of numpy.random.Generator, one per net, for its mini-batches
     X : ndarray (N, D); y : ndarray (N,) integer labels
     steps, batch_size : int
@@ -93,14 +97,18 @@ def train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss="cross_entropy
            for n in nets):
         raise ValueError("train_lockstep needs nets of one shape and one activation, "
                          "without batch norm or skips.")
-    if not len(nets) == len(lrs) == len(rngs):
-        raise ValueError("train_lockstep needs one learning rate and one rng per net.")
+    if not len(nets) == len(rngs):
+        raise ValueError(f"train_lockstep needs one rng per net ({len(nets)}); got {len(rngs)}.")
     f, _ = activations.get(first.activation)
     slope = activations.PRIME_FROM_OUTPUT[first.activation]
     loss_fn = LOSSES[loss]
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     n_runs, L = len(nets), first.n_layers
     lr = np.asarray(lrs, dtype=float)
+    if lr.shape not in ((n_runs,), (n_runs, L)) or not np.all(lr >= 0):
+        raise ValueError(f"train_lockstep needs one learning rate per net ({n_runs}) or one per "
+                         f"net and layer ({n_runs} x {L}), none negative; got shape {lr.shape}.")
+    per_layer = lr if lr.ndim == 2 else np.repeat(lr[:, None], L, axis=1)
     W = [np.stack([net.weights[l] for net in nets]) for l in range(L)]
     b = [np.stack([net.biases[l] for net in nets])[:, None, :] for l in range(L)]
     losses = np.full((steps, n_runs), np.nan)
@@ -117,8 +125,8 @@ def train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss="cross_entropy
         delta = np.empty_like(out)
         for i, r in enumerate(live):
             losses[t, r], delta[i] = loss_fn(out[i], y[idx[i]])
-        rate = lr[live, None, None]
         for l in range(L - 1, -1, -1):
+            rate = per_layer[live, l, None, None]
             dW, db = a[l].transpose(0, 2, 1) @ delta, delta.sum(axis=1, keepdims=True)
             delta_norms[t, live, l] = np.sqrt(np.sum(delta * delta, axis=(1, 2)))
             dW_norms[t, live, l] = np.sqrt(np.sum(dW * dW, axis=(1, 2)))
@@ -160,3 +168,28 @@ def sweep_learning_rates(sizes, activation, init, lrs, seed, X, y, steps, batch_
     nets = [MLP(sizes, activation=activation, init=init, seed=seed) for _ in lrs]
     rngs = [np.random.default_rng(seed) for _ in lrs]
     return train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss)
+
+
+def train_on(run, lr, X, y, steps, seed, which=None, batch_size=50, loss="cross_entropy"):
+    """Go on training copies of ``run``'s nets at a new learning rate (``run`` is unchanged).
+
+    Run ``j`` continues ``run.nets[j]`` with fresh mini-batches from
+    ``np.random.default_rng([seed, j])``: e.g. a few hundred steps at a small rate after a run
+    at a rate that was too large, to see whether the damage lasts.
+
+    Parameters
+    ----------
+    run : LockstepRun
+    lr : float, the new learning rate
+    X, y, steps : as for ``train_lockstep``
+    seed : int, for the new mini-batches
+    which : sequence of int or None, the runs to continue (default all), e.g. ``[-1]``
+
+    Returns
+    -------
+    LockstepRun of the continued copies, in the order of ``which``
+    """
+    which = range(len(run.nets)) if which is None else [j % len(run.nets) for j in which]
+    nets = [run.nets[j].copy() for j in which]
+    rngs = [np.random.default_rng([seed, j]) for j in which]
+    return train_lockstep(nets, [lr] * len(nets), rngs, X, y, steps, batch_size, loss)

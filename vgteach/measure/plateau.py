@@ -12,7 +12,9 @@ features; then it falls. This module measures that story:
   regular checkpoints;
 - ``sweep_plateaus``: when the plateau ends, across depths, learning rates and seeds (the nets
   of one depth train together, ``lockstep.train_lockstep``: the numbers of separate ``train``
-  calls in a fraction of the time).
+  calls in a fraction of the time); with ``balance=True``, the control that separates "small
+  gradients" from "deep nets just need longer": every layer gets a step scaled up by how much
+  slower it learns at initialization (``balancing_rates``).
 
 Examples
 --------
@@ -32,7 +34,7 @@ from ..train import History, train
 from .lockstep import LOSSES, train_lockstep
 
 __all__ = ["chance_loss", "plateau_end", "SpeedRecord", "train_with_speeds", "PlateauSweep",
-           "sweep_plateaus"]
+           "balancing_rates", "sweep_plateaus"]
 
 def chance_loss(y, loss="sigmoid_cross_entropy", n_classes=None):
     """The loss of the best constant guess: every example gets the class frequencies of ``y``.
@@ -156,6 +158,31 @@ def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
                        snapshots=snapshots)
 
 
+def balancing_rates(net, X, y, lr, loss="sigmoid_cross_entropy"):
+    """Per-layer SGD rates that make every hidden layer start at the speed of the last one.
+
+    Layer ``l``'s rate is ``lr * speed[-1] / speed[l]``, with Nielsen's speeds of the hidden
+    layers (``||dLoss/db_l||`` on all of ``X``) at the net's current weights; the last hidden
+    layer and the output layer keep ``lr``. A layer whose error terms are 100x smaller than the
+    last hidden layer's takes 100x larger steps: the product of slopes is undone layer by
+    layer, and nothing else about the net changes.
+
+    Parameters
+    ----------
+    net : MLP (its current weights set the speeds)
+    X, y : ndarray (N, D), integer labels (N,)
+    lr : float, the rate of the last hidden layer and the output layer
+    loss : {"sigmoid_cross_entropy", "cross_entropy"}
+
+    Returns
+    -------
+    ndarray (L,), one rate per layer (hidden layers first, the output layer last)
+    """
+    check_choice(loss, "loss", "balancing_rates", tuple(LOSSES))
+    speeds = _speeds(net, X, y, loss)
+    return lr * np.r_[speeds[-1] / speeds, 1.0]
+
+
 @dataclass
 class PlateauSweep:
     """When the plateau ends, for every depth x learning rate x seed of ``sweep_plateaus``.
@@ -169,6 +196,7 @@ class PlateauSweep:
     steps : int, the longest any run was trained
     loss : ndarray (n_depths, n_lrs, n_seeds, steps), the mini-batch loss curves; NaN after a
         run stopped (each run stops when its plateau ends)
+    balanced : bool, were the rates per layer (``balancing_rates``)?
     """
 
     depths: tuple
@@ -178,6 +206,7 @@ class PlateauSweep:
     level: float
     steps: int
     loss: np.ndarray
+    balanced: bool = False
 
     @property
     def ended(self):
@@ -187,14 +216,15 @@ class PlateauSweep:
 
 def sweep_plateaus(X, y, depths=(1, 2, 3, 4), lrs=(0.5, 1.5), seeds=(0, 1, 2), steps=3000,
                    width=30, batch_size=50, activation="sigmoid", init="lecun",
-                   loss="sigmoid_cross_entropy", level_share=0.9, window=20):
+                   loss="sigmoid_cross_entropy", level_share=0.9, window=20, balance=False):
     """Train a net of every depth at every learning rate and seed until its plateau ends.
 
     Each run is ``train(MLP([D] + [width] * depth + [C], activation, init, seed=seed), X, y,
     steps, lr, batch_size, loss, rng=np.random.default_rng(seed))``, stopped at
     ``plateau_end(loss curve, level_share * chance_loss(y, loss), window)`` or after ``steps``.
     The runs of one depth train together (``lockstep.train_lockstep``), with the numbers of the
-    separate ``train`` calls.
+    separate ``train`` calls. With ``balance=True`` each run's layers get the rates
+    ``balancing_rates(net, X, y, lr, loss)`` instead of one rate ``lr``.
 
     Parameters
     ----------
@@ -206,6 +236,7 @@ def sweep_plateaus(X, y, depths=(1, 2, 3, 4), lrs=(0.5, 1.5), seeds=(0, 1, 2), s
     loss : {"sigmoid_cross_entropy", "cross_entropy"}
     level_share : float, the plateau has ended when the loss is below this share of chance
     window : int, steps averaged by ``plateau_end``
+    balance : bool, give every layer its own rate (``balancing_rates``): the control
 
     Returns
     -------
@@ -224,8 +255,10 @@ def sweep_plateaus(X, y, depths=(1, 2, 3, 4), lrs=(0.5, 1.5), seeds=(0, 1, 2), s
         nets = [MLP(sizes, activation=activation, init=init, seed=s) for _ in lrs for s in seeds]
         rngs = [np.random.default_rng(s) for _ in lrs for s in seeds]
         rates = [lr for lr in lrs for _ in seeds]
+        if balance:
+            rates = [balancing_rates(net, X, y, lr, loss) for net, lr in zip(nets, rates)]
         run = train_lockstep(nets, rates, rngs, X, y, steps, batch_size, loss,
                              stop_level=level, window=window)
         end[i] = run.stopped.reshape(shape[1:])
         curves[i] = run.loss.T.reshape(shape[1:] + (steps,))
-    return PlateauSweep(depths, lrs, seeds, end, float(level), steps, curves)
+    return PlateauSweep(depths, lrs, seeds, end, float(level), steps, curves, bool(balance))

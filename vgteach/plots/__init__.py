@@ -5,7 +5,7 @@ returns ``ax``; nothing here calls ``plt.show()`` or changes matplotlib's style 
 - ``base``: ``Plot``, the plot object explorers and lessons share (artists built once,
   ``update(result)`` changes them in place), and ``new_axes``
 - ``basic``: activations, per-layer norms, the one-neuron chain, loss curves
-- ``diagnostics``: histograms, update:data ratios, weight distributions
+- ``diagnostics``: histograms, update:data ratios, weight distributions, plateau lengths
 - ``explorers``: the explorers' results (``DepthPlot``, ``DashboardPlot``, ...; the lessons draw
   their static figures with them too)
 - ``style``: the colour-blind-safe palette; ``use_course_style()`` applies it to a lesson's own
@@ -19,7 +19,8 @@ from .base import Plot, new_axes
 from .basic import (plot_activation, plot_chain_factors, plot_factor_table, plot_layer_norms,
                     plot_loss, plot_norm_history)
 from .diagnostics import (plot_activation_histograms, plot_gradient_histograms,
-                          plot_layer_bars, plot_update_ratios, plot_weight_distributions)
+                          plot_layer_bars, plot_plateaus, plot_update_ratios,
+                          plot_weight_distributions)
 from .explorers import (ActivationPlot, DashboardPlot, DepthPlot, LstmGatesPlot, ResidualPlot,
                         plot_activation_view, plot_dashboard, plot_depth, plot_lstm_gates,
                         plot_residual)
@@ -28,7 +29,7 @@ from .style import PALETTE, series_style, use_course_style
 __all__ = ["new_axes", "plot_activation", "plot_chain_factors", "plot_factor_table",
            "plot_layer_norms", "plot_loss", "plot_norm_history", "plot_activation_histograms",
            "plot_gradient_histograms", "plot_layer_bars", "plot_update_ratios",
-           "plot_weight_distributions", "plot_activation_view", "plot_dashboard", "plot_depth",
-           "plot_lstm_gates", "plot_residual", "Plot", "ActivationPlot", "DepthPlot",
+           "plot_weight_distributions", "plot_plateaus", "plot_activation_view", "plot_dashboard",
+           "plot_depth", "plot_lstm_gates", "plot_residual", "Plot", "ActivationPlot", "DepthPlot",
            "LstmGatesPlot", "ResidualPlot", "DashboardPlot", "describe", "alt_text",
            "use_course_style", "series_style", "PALETTE"]

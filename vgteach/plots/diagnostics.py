@@ -1,5 +1,6 @@
 """Plots of the training diagnostics in ``vgteach.measure.diagnostics`` (makemore part 3's
-activation and gradient histograms, update:data ratios, weight distributions).
+activation and gradient histograms, update:data ratios, weight distributions), and of how long
+plateaus last (``vgteach.measure.plateau``).
 
 Each takes ``ax=None`` (or ``fig=None`` for several panels), gives what it drew a text
 alternative generated from the data (``access``) and returns it.
@@ -10,10 +11,10 @@ from ..measure.diagnostics import SATURATION, activation_stats, relative_change
 from .access import describe, describe_lines, format_number, plain_text
 from .base import new_axes, new_figure
 from .basic import layer_colors
-from .style import LINESTYLES, REFERENCE, series_style
+from .style import LINESTYLES, REFERENCE, next_series_style, series_style
 
 __all__ = ["plot_activation_histograms", "plot_gradient_histograms", "plot_update_ratios",
-           "plot_weight_distributions", "plot_layer_bars"]
+           "plot_weight_distributions", "plot_layer_bars", "plot_plateaus"]
 
 
 def _styles(n):
@@ -124,4 +125,52 @@ def plot_layer_bars(values, ax=None, ylabel="value", title=None, log=True, label
     describe(ax, f"Bar chart of {plain_text(ylabel)} per layer" + (" (log scale)" if log else "")
              + ": " + ", ".join(f"layer {l} {format_number(v)}" for l, v in zip(layers, values))
              + ".")
+    return ax
+
+
+def plot_plateaus(sweep, ax=None, lrs=None, label=None):
+    """Steps on the plateau against depth, from ``measure.plateau.sweep_plateaus``, log axis.
+
+    One series per learning rate (``lrs`` picks some; default all): each run as a hollow
+    marker, and a line through the geometric mean over seeds at the depths where every run
+    left the plateau. A run that never left it within ``sweep.steps`` is drawn at
+    ``sweep.steps`` with an ``x``. Call again on the same ``ax`` to add a sweep (e.g. the
+    balanced control); ``label`` starts each series' legend entry.
+    """
+    ax = new_axes(ax)
+    depths = np.asarray(sweep.depths)
+    summary = []
+    for j, lr in enumerate(sweep.lrs):
+        if lrs is not None and lr not in lrs:
+            continue
+        style = next_series_style(ax)
+        end = np.asarray(sweep.end[:, j], dtype=float)  # (depths, seeds)
+        done = end > 0
+        name = (f"{label}, " if label else "") + f"lr {lr:g}" + \
+            (", per-layer rates" if getattr(sweep, "balanced", False) else "")
+        typical = np.where(done.all(axis=1),
+                           np.exp(np.log(np.where(done, end, 1.0)).mean(axis=1)), np.nan)
+        ax.plot(depths, typical, color=style["color"], linestyle=style["linestyle"],
+                marker=style["marker"], label=name)
+        runs = np.repeat(depths[:, None], end.shape[1], axis=1)
+        ax.plot(runs[done], end[done], linestyle="none", marker=style["marker"], mfc="none",
+                color=style["color"], alpha=0.6)
+        if (~done).any():
+            ax.plot(runs[~done], np.full((~done).sum(), sweep.steps), linestyle="none",
+                    marker="x", markersize=9, color=style["color"],
+                    label=f"{name}: never left in {sweep.steps:,} steps")
+        summary.append(f"{name}: geometric mean " + ", ".join(
+            f"{format_number(t)} at {d}" for d, t in zip(depths, typical) if np.isfinite(t))
+            + (f"; {(~done).sum()} of {done.size} runs never left the plateau"
+               if (~done).any() else ""))
+    ax.set_yscale("log")
+    ax.set_xticks(depths)
+    ax.set(xlabel="hidden layers", ylabel="steps on the plateau",
+           title="How long the plateau lasts")
+    ax.legend(fontsize="x-small")
+    previous = getattr(ax, "_vgteach_plateaus", [])
+    ax._vgteach_plateaus = previous + summary
+    describe(ax, "Steps on the plateau (log scale) against the number of hidden layers, "
+             f"{len(sweep.seeds)} seeds per setting (hollow markers), lines through their "
+             "geometric mean. " + ". ".join(ax._vgteach_plateaus) + ".")
     return ax
