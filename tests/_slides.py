@@ -61,10 +61,6 @@ KNOWN_BAD = {
         "f2bc721e": {"figure off-screen", "too tall"},  # slide 8 Saxe et al.: orthogonal init make
         "c7fd5081": {"maths shows TeX"},  # slide 9 A claim to correct: "careful init keeps
     },
-    "07_layerwise_pretraining": {
-        "532fbb98": {"too tall"},  # slide 4 One level: an autoencoder on the pixels
-        "fd3951b2": {"figure off-screen", "too tall"},  # slide 5 Stack six levels, then fine-tune
-    },
     "08_lstm_gating": {
         "2cdbf480": {"too tall"},  # slide 2 A tanh RNN is a deep net, one layer per
         "57a6d120": {"too tall"},  # slide 3 The LSTM's cell state: an additive path
