@@ -48,19 +48,6 @@ KNOWN_BAD = {
         "f2bc721e": {"figure off-screen", "too tall"},  # slide 8 Saxe et al.: orthogonal init make
         "c7fd5081": {"maths shows TeX"},  # slide 9 A claim to correct: "careful init keeps
     },
-    "06_normalization_optimizers_clipping": {
-        "9c519bc4": {"too tall"},  # slide 2 Batch normalization (Ioffe & Szegedy 201
-        "81e16828": {"too tall"},  # slide 3 What batch norm does to a deep sigmoid n
-        "4e056a5a": {"too tall"},  # slide 4.3
-        "c5af9d43": {"too tall"},  # slide 5 Adam in a deep sigmoid net: early layers
-        "38333114": {"too tall"},  # slide 6.2
-        "d3fd74a6": {"too tall"},  # slide 7 A nuance: batch norm alone can make grad
-        "e511871d": {"too tall"},  # slide 8.2
-    },
-    "07_layerwise_pretraining": {
-        "532fbb98": {"too tall"},  # slide 4 One level: an autoencoder on the pixels
-        "fd3951b2": {"figure off-screen", "too tall"},  # slide 5 Stack six levels, then fine-tune
-    },
     "08_lstm_gating": {
         "2cdbf480": {"too tall"},  # slide 2 A tanh RNN is a deep net, one layer per
         "57a6d120": {"too tall"},  # slide 3 The LSTM's cell state: an additive path

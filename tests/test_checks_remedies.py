@@ -296,6 +296,22 @@ def test_adam_no_correction_first_step_is_about_3x_too_large():
     assert np.isclose(0.1 / np.sqrt(0.001), 3.16, atol=0.01)
 
 
+def test_adam_first_step_cases_make_a_missing_bias_correction_visible():
+    """At t=1 a step without the correction is (1 - beta1) / sqrt(1 - beta2) times the right
+    one; betas with that ratio near 1 showed "expected 1.4119, got 1.412" under a hint saying
+    the steps are too large (review of lesson 6)."""
+    from vgteach.checks.remedies import _adam_cases, _adam_right, _adam_wrong as wrong
+    for seed in range(200):
+        for case in _adam_cases(np.random.default_rng(seed)):
+            param, grad, m, v, t, lr, beta1, beta2, eps = case
+            if t == 1 and np.abs(grad).min() > 1e-3:   # eps negligible: the ratio is exact
+                right = _adam_right(*case)[0] - param
+                without = wrong(*case, variant="no_correction")[0] - param
+                ratio = (1 - beta1) / np.sqrt(1 - beta2)
+                assert ratio > 2.5 and np.allclose(without, ratio * right, rtol=1e-3)
+    assert_hint(check("adam_step", _adam_wrong("no_corr")), "t=1", "too large")
+
+
 @pytest.mark.parametrize("kind, words", [("no_corr", ["bias correction"]),
                                          ("t0", ["t starts at 1"]),
                                          ("sqrt_eps", ["outside the square root"]),

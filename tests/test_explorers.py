@@ -228,3 +228,18 @@ def test_static_html_shows_the_explorer_figure_and_lesson_figures_with_alt_text(
                   ["model_id"]: {}}, "version_major": 2, "version_minor": 0}}
     page, _ = HTMLExporter().from_notebook_node(nb)
     assert "live only in a running kernel" not in page  # the saved widget wins
+
+
+def test_dashboard_runs_at_the_seed_it_is_given():
+    """A lesson opens the dashboard at its own seed (review of lessons 6-7, item 7)."""
+    from vgteach.measure.dashboard import compute_dashboard
+    e = explorers.explore_dashboard(seed=3, depth=2, steps=20)
+    assert e.result.settings["seed"] == 3 and "seed" not in e.controls
+    same = compute_dashboard(depth=2, steps=20, seed=3, lr=e.result.settings["lr"])
+    other = compute_dashboard(depth=2, steps=20, seed=0, lr=e.result.settings["lr"])
+    assert np.array_equal(e.result.loss, same.loss) and not np.array_equal(e.result.loss,
+                                                                           other.loss)
+    e.controls["steps"].value = 40                   # every later run keeps the seed
+    assert np.array_equal(e.result.loss, compute_dashboard(
+        depth=2, steps=40, seed=3, lr=e.result.settings["lr"]).loss)
+    plt.close("all")

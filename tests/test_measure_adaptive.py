@@ -55,3 +55,30 @@ def test_adam_equalises_update_sizes_where_sgd_does_not():
     spread = {k: r.update_ratio.mean(0)[0] / r.update_ratio.mean(0)[-1] for k, r in runs.items()}
     assert spread["sgd"] < 1e-2 and 0.1 < spread["adam"] < 10
     assert np.median(runs["adam"].delta_ratio) < 1e-2   # the backward signal still vanishes
+
+
+def test_per_layer_freezes_and_routes_each_layer():
+    X, y = _data()
+    net = MLP([2, 5, 5, 2], activation="tanh", seed=3)
+    ref = net.copy()
+    adam, sgd = optim.Adam(0.01), optim.SGD(0.1)
+    ref_adam, ref_sgd = optim.Adam(0.01), optim.SGD(0.1)
+    for _ in range(3):
+        g = net.gradient_list(net.loss_and_grads(X, y, loss="cross_entropy")[1])
+        adaptive.PerLayer([None, adam, sgd]).step(net.parameters(), g)
+        gr = ref.gradient_list(ref.loss_and_grads(X, y, loss="cross_entropy")[1])
+        p = ref.parameters()          # by hand: layer 2 by Adam, layer 3 by SGD, layer 1 frozen
+        ref_adam.step([p[1], p[4]], [gr[1], gr[4]])
+        ref_sgd.step([p[2], p[5]], [gr[2], gr[5]])
+    for a, b in zip(net.parameters(), ref.parameters()):
+        assert np.array_equal(a, b)
+    assert np.array_equal(net.weights[0], MLP([2, 5, 5, 2], activation="tanh", seed=3).weights[0])
+    with pytest.raises(ValueError, match="2 optimizers"):
+        adaptive.PerLayer([sgd, sgd]).step(net.parameters(), g)
+
+
+def test_escape_step():
+    assert adaptive.escape_step([0.7] * 50, level=0.6) == -1
+    loss = np.r_[np.full(40, 0.69), np.full(40, 0.2)]
+    k = adaptive.escape_step(loss, level=0.6, window=20)
+    assert np.mean(loss[k - 19:k + 1]) < 0.6 <= np.mean(loss[k - 20:k])

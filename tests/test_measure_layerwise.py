@@ -85,3 +85,27 @@ def test_fine_tune_records_and_is_reproducible():
     assert 0.0 <= runs[0].test_accuracy <= 1.0
     assert runs[0].final_loss == pytest.approx(runs[0].loss[-20:].mean())
     assert runs[0].loss[-10:].mean() < runs[0].loss[:10].mean()   # it learns this easy task
+
+
+def test_weight_scale_and_backward_gains():
+    from vgteach.mlp import MLP
+    net = MLP([8, 8, 8, 3], activation="sigmoid", init="xavier", seed=0)
+    W = net.weights
+    assert np.allclose(layerwise.weight_scale(net), [np.sqrt(w.shape[0] * w.var()) for w in W])
+    X = np.random.default_rng(0).normal(size=(30, 8))
+    y = np.arange(30) % 3
+    d = net.loss_and_grads(X, y, loss="cross_entropy")[1].delta_norms
+    gains = layerwise.backward_gains(net, X, y)
+    assert gains.shape == (2,) and np.allclose(gains, np.array(d[:-1]) / np.array(d[1:]))
+    assert np.all(gains < 0.5)   # sigmoid' <= 1/4 and Xavier: the signal shrinks layer by layer
+
+
+def test_fine_tune_loss_at_is_a_shorter_runs_final_loss():
+    X, y = _data()
+    labels = (X[:, 0] > 0.5).astype(int)
+    net = lambda: layerwise.start_net([6, 5, 2], seed=0)  # noqa: E731
+    long = layerwise.fine_tune(net(), X, labels, X, labels, lr=0.3, steps=40, seed=1, batch_size=32)
+    short = layerwise.fine_tune(net(), X, labels, X, labels, lr=0.3, steps=25, seed=1, batch_size=32)
+    assert long.loss_at(25) == pytest.approx(short.final_loss)
+    with pytest.raises(ValueError, match="step"):
+        long.loss_at(41)

@@ -92,3 +92,35 @@ def test_dying_sweep_shapes_and_lr_induced_dying():
     assert 0 <= sw.dead_at_init[0] < 0.5
     # a huge step kills (or blows up) the net; a small one keeps its units
     assert np.isnan(sw.dead[0, 1]) or sw.dead[0, 1] > sw.dead[0, 0] + 0.1
+
+
+def test_curvature_after_training_falls_below_two_over_lr():
+    """A net trained at a rate above 2 / lambda_max of its initialization ends where
+    lr * lambda_max is about 2 or less (it moved to flatter weights)."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(64, 2))
+    y = np.sin(2 * X[:, :1]) * X[:, 1:]
+    make = lambda: MLP([2, 16, 16, 1], activation="tanh", init="normal", std=2 / 4, seed=1)  # noqa: E731
+    lam0 = step_size.hessian_top_eigenvalue(make(), X, y, np.random.default_rng(2))
+    lr = 1.5 * 2 / lam0
+    assert not step_size.divergence_sweep(make, X, y, [lr]).diverged[0]
+    after = step_size.curvature_after_training(make, X, y, [lr, 1e3], np.random.default_rng(2))
+    assert after[0] * lr < 2.2 and np.isnan(after[1])
+
+
+def test_dead_unit_runs_count_revived_units_and_agree_with_the_sweep():
+    runs = step_size.dead_unit_runs([0.05, 0.8], [0], checkpoints=(20, 40), depth=4, width=8,
+                                    n=128, batch_size=64)
+    sweep = step_size.dying_sweep([0.05, 0.8], [0], steps=20, depth=4, width=8, n=128,
+                                  batch_size=64)
+    assert np.array_equal(runs.dead[:, :, 0], sweep.dead, equal_nan=True)
+    assert np.array_equal(runs.loss[:, :, 0], sweep.loss)
+    for k in range(2):
+        if runs.diverged[0, k]:
+            assert runs.revived[0, k] == -1
+            continue
+        assert 0 <= runs.revived[0, k] <= runs.dead_first[0, k]
+        assert runs.dead_first[0, k] == round(runs.dead[0, k, 0] * 32)
+        # dead at the end = dead at first - revived + newly dead
+        assert round(runs.dead[0, k, 1] * 32) >= runs.dead_first[0, k] - runs.revived[0, k]
+        assert np.all((0 <= runs.fewest_alive[0, k]) & (runs.fewest_alive[0, k] <= 8))

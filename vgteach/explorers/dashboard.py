@@ -17,21 +17,26 @@ class DashboardRuns:
     but ``steps``), so moving the steps slider cuts or extends a run instead of training anew,
     and a run can be trained ahead ``chunk`` steps at a time (``advance``).
 
-    Calling it returns exactly what ``compute_dashboard(**values)`` returns.
+    Calling it returns exactly what ``compute_dashboard(**values, seed=seed)`` returns: every
+    run uses the one ``seed`` (data, initial weights, mini-batches), so a lesson's explorer
+    repeats the lesson's runs at the lesson's seed.
     """
 
     chunk = 10  # steps per part trained ahead (a few ms each); divides the slider's step
 
-    def __init__(self, maxsize=64):
-        self.maxsize = maxsize
+    def __init__(self, maxsize=64, seed=0):
+        self.maxsize, self.seed = maxsize, seed
         self._runs = OrderedDict()
+
+    def _new_run(self, values):
+        return DashboardRun(**{k: v for k, v in values.items() if k != "steps"}, seed=self.seed)
 
     def _run(self, values):
         settings = {k: v for k, v in values.items() if k != "steps"}
         key = _key(settings)
         run = self._runs.get(key)
         if run is None:
-            run = self._runs[key] = DashboardRun(**settings)
+            run = self._runs[key] = self._new_run(values)
             while len(self._runs) > self.maxsize:
                 self._runs.popitem(last=False)
         self._runs.move_to_end(key)
@@ -42,7 +47,7 @@ class DashboardRuns:
         if steps > run.steps_done:
             run.advance(steps - run.steps_done)
         if steps not in run.recorded:  # a count this run passed without stopping: train anew
-            run = DashboardRun(**{k: v for k, v in values.items() if k != "steps"})
+            run = self._new_run(values)
             run.advance(steps)
         return run.result(steps)
 
@@ -71,10 +76,13 @@ def _reset_lr(values, name, new):
     return values
 
 
-def explore_dashboard(**start):
+def explore_dashboard(seed=0, **start):
     """Explorer: depth × activation × init × normalization × optimizer × learning rate -> a real
     training run. Changing the optimizer resets the learning rate to that optimizer's usual
     value (``DEFAULT_LR``); ``start`` sets starting values, e.g. ``activation="relu", lr=0.1``.
+    ``seed`` (not a control) fixes the data, initial weights and mini-batches of every run, as
+    ``compute_dashboard(seed=...)`` does: a lesson passes its own ``seed``, so the explorer
+    shows the runs the lesson computed.
     """
     controls = {
         "depth": slider("int", 8, 1, 20, 1, "hidden layers", continuous_update=False),
@@ -94,4 +102,5 @@ def explore_dashboard(**start):
 
     # registered before the Explorer's own observers, so the new rate is in place first
     controls["optimizer"].observe(reset_lr, names="value")
-    return Explorer(controls, DashboardRuns(), DashboardPlot, start=start, link=_reset_lr)
+    return Explorer(controls, DashboardRuns(seed=seed), DashboardPlot, start=start,
+                    link=_reset_lr)

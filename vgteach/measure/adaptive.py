@@ -6,7 +6,9 @@ is 1e-2 or 1e-7 — unless ``sqrt(v_hat)`` is comparable to ``eps``, where the s
 the factor ``sqrt(v_hat) / (sqrt(v_hat) + eps)``. ``compare_optimizers`` trains copies of one
 net with several optimizers and records, per step, the loss, how much of the back-propagated
 error reaches layer 1 (``||delta_1|| / ||delta_L||``), how far each layer moved, and the share
-of layer 1's Adam step that ``eps`` takes away.
+of layer 1's Adam step that ``eps`` takes away. ``PerLayer`` gives each layer its own optimizer (or
+freezes it), for controls such as "Adam everywhere except layers 1-3", and ``escape_step`` reads
+off when a loss curve left its plateau.
 
 Examples
 --------
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["OptimizerRun", "compare_optimizers", "eps_share"]
+__all__ = ["OptimizerRun", "compare_optimizers", "eps_share", "PerLayer", "escape_step"]
 
 
 def eps_share(rms, eps=1e-8):
@@ -37,6 +39,66 @@ def eps_share(rms, eps=1e-8):
     """
     rms = np.asarray(rms, dtype=float)
     return eps / (rms + eps)
+
+
+class PerLayer:
+    """An optimizer that updates each layer of a plain ``MLP`` (no batch norm) with its own
+    optimizer, or not at all.
+
+    Parameters
+    ----------
+    optimizers : list of optimizer objects or None, one per weight layer (layer 1 first);
+        None freezes that layer's weights and bias. The same object may serve several layers
+        (it then keeps one state for all of them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from vgteach import optim
+    >>> from vgteach.mlp import MLP
+    >>> net = MLP([2, 4, 4, 2], seed=0)
+    >>> adam = optim.Adam(0.01)
+    >>> W0 = [W.copy() for W in net.weights]
+    >>> X, y = np.ones((3, 2)), np.array([0, 1, 1])
+    >>> grads = net.loss_and_grads(X, y, loss="cross_entropy")[1]
+    >>> PerLayer([None, adam, adam]).step(net.parameters(), net.gradient_list(grads))
+    >>> [bool(np.array_equal(W, W_old)) for W, W_old in zip(net.weights, W0)]
+    [True, False, False]
+    """
+
+    def __init__(self, optimizers):
+        self.optimizers = list(optimizers)
+
+    def step(self, params, grads):
+        """Update ``params`` (an MLP's ``parameters()``: weights, then biases) in place."""
+        L = len(self.optimizers)
+        if len(params) != 2 * L:
+            raise ValueError(f"PerLayer was given {L} optimizers, so it expects the {2 * L} "
+                             f"parameters (weights, then biases) of a net with {L} layers "
+                             f"and no batch norm. Got {len(params)} parameters.")
+        groups = {}
+        for i, (p, g) in enumerate(zip(params, grads)):
+            opt = self.optimizers[i % L]
+            if opt is not None:
+                groups.setdefault(id(opt), (opt, [], []))
+                groups[id(opt)][1].append(p)
+                groups[id(opt)][2].append(g)
+        for opt, ps, gs in groups.values():
+            opt.step(ps, gs)
+
+
+def escape_step(loss, level, window=20):
+    """The first step at which the mean loss of the last ``window`` steps is below ``level``
+    (int; -1 if it never is): when a run left its plateau.
+
+    Examples
+    --------
+    >>> escape_step([0.7] * 30 + [0.1] * 30, level=0.6, window=10)  # steps 22-31: 0.58
+    31
+    """
+    smooth = np.convolve(np.asarray(loss, dtype=float), np.ones(window) / window, mode="valid")
+    below = np.flatnonzero(smooth < level)
+    return int(below[0]) + window - 1 if below.size else -1
 
 
 @dataclass

@@ -27,8 +27,8 @@ from .. import activations, initializers, optim, pretrain
 from ..mlp import MLP
 from ..train import train
 
-__all__ = ["standardize", "random_encoders", "start_net", "level_spread", "FineTuneRun",
-           "fine_tune"]
+__all__ = ["standardize", "random_encoders", "start_net", "level_spread", "weight_scale",
+           "backward_gains", "FineTuneRun", "fine_tune"]
 
 
 def standardize(h):
@@ -45,8 +45,8 @@ def standardize(h):
 def random_encoders(sizes, X, rng, activation="sigmoid"):
     """Untrained encoders with pretraining's per-level standardization folded in.
 
-    Level ``k`` draws Xavier weights and zero biases, exactly where ``pretrain.train_autoencoder``
-    starts, and is fitted to the *standardized* code of the level below, like a pretrained level;
+    Level ``k`` draws Xavier weights and zero biases, the way ``pretrain.train_autoencoder``
+    draws its starting encoder (from ``rng``, so not the same numbers), and is fitted to the *standardized* code of the level below, like a pretrained level;
     only the training is skipped. The returned ``(W, b)`` take the raw code, as
     ``pretrain.pretrain_autoencoders``'s do.
 
@@ -97,6 +97,20 @@ def level_spread(net, X):
     return np.array([a.std(axis=0).mean() for a in net.trace(X).a[1:]])
 
 
+def weight_scale(net):
+    """``sqrt(fan_in * Var(W))`` of every weight matrix, ndarray (L,): the weights' part of the
+    per-layer gain ``n Var(W) E[f'(z)^2]`` (1 for Xavier at equal widths)."""
+    return np.array([np.sqrt(W.shape[0] * W.var()) for W in net.weights])
+
+
+def backward_gains(net, X, y, loss="cross_entropy"):
+    """How much each layer's backward pass scales the error term: ``||delta_l|| /
+    ||delta_{l+1}||`` for l = 1 .. L-1 on ``(X, y)``, ndarray (L-1,). Below 1: the signal
+    shrinks on its way to the input."""
+    d = net.loss_and_grads(X, y, loss=loss)[1].delta_norms
+    return np.asarray(d[:-1]) / np.asarray(d[1:])
+
+
 @dataclass
 class FineTuneRun:
     """One supervised training run of a starting net (row ``t`` is step ``t``).
@@ -116,6 +130,13 @@ class FineTuneRun:
     def final_loss(self):
         """Mean mini-batch loss over the last 20 steps (smooths the batch noise)."""
         return float(self.loss[-20:].mean())
+
+    def loss_at(self, step, window=20):
+        """Mean mini-batch loss over the ``window`` steps up to ``step`` (what a run of
+        ``step`` steps reports as its ``final_loss``)."""
+        if not window <= step <= self.loss.size:
+            raise ValueError(f"loss_at: step must be in [{window}, {self.loss.size}]; got {step}.")
+        return float(self.loss[step - window:step].mean())
 
 
 def fine_tune(net, X_train, y_train, X_test, y_test, lr, steps=400, seed=0, batch_size=128):

@@ -6,8 +6,10 @@ along each eigenvector of ``H`` by ``1 - lr * lambda`` per step, so it converges
 exactly quadratic in its *output layer* when the hidden layers are held fixed, with the Hessian
 ``A1^T A1 / N`` (``A1``: the last hidden layer's outputs with a column of ones for the bias);
 ``output_curvature`` computes its largest eigenvalue. ``output_layer_descent`` runs gradient
-descent on that quadratic, ``divergence_sweep`` trains whole nets at several learning rates, and
-``dying_sweep`` counts the ReLU units a learning rate kills.
+descent on that quadratic, ``divergence_sweep`` trains whole nets at several learning rates,
+``curvature_after_training`` measures how training changed the whole net's curvature, and
+``dying_sweep`` / ``dead_unit_runs`` count the ReLU units a learning rate kills (and the ones that
+come back).
 
 Examples
 --------
@@ -29,7 +31,8 @@ from ..mlp import MLP
 from . import diagnostics
 
 __all__ = ["output_curvature", "hessian_top_eigenvalue", "output_layer_descent", "LRSweep",
-           "divergence_sweep", "DyingSweep", "dying_sweep"]
+           "divergence_sweep", "curvature_after_training", "DyingSweep", "dying_sweep",
+           "DeadUnitRuns", "dead_unit_runs"]
 
 #: a run has diverged once its loss is not finite or exceeds this many times its first loss
 BLOW_UP = 1e6
@@ -155,6 +158,24 @@ class LRSweep:
         return self.diverged_at >= 0
 
 
+def _descend(net, X, y, lr, steps, loss):
+    """Full-batch gradient descent on ``net`` in place: ``(last loss, step it diverged or -1)``.
+
+    A run has diverged once its loss is not finite or exceeds ``BLOW_UP`` times its first value;
+    it stops there (so no overflow warning is ever raised).
+    """
+    first = None
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is what we measure
+        for t in range(steps + 1):
+            value, grads = net.loss_and_grads(X, y, loss=loss)
+            first = value if first is None else first
+            if not np.isfinite(value) or value > BLOW_UP * first:
+                return value, t
+            if t < steps:
+                optim.SGD(lr).step(net.parameters(), net.gradient_list(grads))
+    return value, -1
+
+
 def divergence_sweep(make_net, X, y, lrs, steps=300, loss="mse"):
     """Train a fresh ``make_net()`` by full-batch gradient descent at each learning rate.
 
@@ -174,19 +195,48 @@ def divergence_sweep(make_net, X, y, lrs, steps=300, loss="mse"):
     lrs = np.asarray(lrs, dtype=float)
     final, where = np.full(len(lrs), np.inf), np.full(len(lrs), -1)
     for k, lr in enumerate(lrs):
-        net, first = make_net(), None
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is what we measure
-            for t in range(steps + 1):
-                value, grads = net.loss_and_grads(X, y, loss=loss)
-                first = value if first is None else first
-                if not np.isfinite(value) or value > BLOW_UP * first:
-                    where[k] = t
-                    break
-                if t < steps:
-                    optim.SGD(lr).step(net.parameters(), net.gradient_list(grads))
+        value, where[k] = _descend(make_net(), X, y, lr, steps, loss)
         if where[k] < 0:
             final[k] = value
     return LRSweep(lrs=lrs, final_loss=final, diverged_at=where)
+
+
+def curvature_after_training(make_net, X, y, lrs, rng, steps=300, loss="mse", iters=60):
+    """The whole net's largest Hessian eigenvalue after ``steps`` of full-batch gradient descent
+    at each learning rate (``hessian_top_eigenvalue`` of the trained net).
+
+    Gradient descent at a rate ``lr`` is locally stable only where ``lr * lambda_max < 2``; a net
+    that trains at a rate above ``2 / lambda_max`` of its initialization has moved to flatter
+    weights (Cohen et al. 2021 study how gradient descent then hovers near ``2 / lr``).
+
+    Parameters
+    ----------
+    make_net : callable returning a new ``MLP`` (the same initial weights every call)
+    X, y : the training data (full batch)
+    lrs : sequence of float
+    rng : numpy.random.Generator, for the power iteration's starting directions
+    steps : int; loss : {"mse", "cross_entropy"}; iters : int, power-iteration steps
+
+    Returns
+    -------
+    ndarray (len(lrs),), ``lambda_max`` after training (NaN where the run diverged)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from vgteach.mlp import MLP
+    >>> X = np.random.default_rng(0).normal(size=(20, 2)); y = X[:, :1] * X[:, 1:]
+    >>> lam = curvature_after_training(lambda: MLP([2, 8, 1], activation="tanh", seed=0), X, y,
+    ...                                [0.1], np.random.default_rng(1), steps=20)
+    >>> lam.shape, bool(lam[0] > 0)
+    ((1,), True)
+    """
+    out = np.full(len(lrs), np.nan)
+    for k, lr in enumerate(lrs):
+        net = make_net()
+        if _descend(net, X, y, float(lr), steps, loss)[1] < 0:
+            out[k] = hessian_top_eigenvalue(net, X, y, rng, iters=iters, loss=loss)
+    return out
 
 
 @dataclass
@@ -211,8 +261,9 @@ def dying_sweep(lrs, seeds, steps=100, depth=8, width=32, batch_size=128, n=512)
     """ReLU + He nets on two circles (the dashboard's task), trained by SGD at each ``lr``.
 
     A unit is *dead* when it outputs 0 for every one of the ``n`` examples
-    (``diagnostics.dead_units``): no example sends a gradient through it, so plain SGD can never
-    revive it. Each seed draws its own data, initial weights and mini-batches.
+    (``diagnostics.dead_units``): no example sends a gradient to its own weights and bias (a
+    change in the layers below can still bring it back: ``dead_unit_runs``). Each seed draws
+    its own data, initial weights and mini-batches.
 
     Parameters
     ----------
@@ -223,33 +274,109 @@ def dying_sweep(lrs, seeds, steps=100, depth=8, width=32, batch_size=128, n=512)
     -------
     DyingSweep
     """
-    lrs = np.asarray(lrs, dtype=float)
-    dead = np.zeros((len(seeds), len(lrs)))
-    loss = np.zeros((len(seeds), len(lrs)))
-    at_init = np.zeros(len(seeds))
+    runs = dead_unit_runs(lrs, seeds, (steps,), depth, width, batch_size, n)
+    return DyingSweep(lrs=runs.lrs, dead_at_init=runs.dead_at_init, dead=runs.dead[:, :, 0],
+                      loss=runs.loss[:, :, 0])
+
+
+@dataclass
+class DeadUnitRuns:
+    """Dead ReLU units at several points of SGD runs (index ``[s, k, c]``: seed ``s``, learning
+    rate ``k``, checkpoint ``c``).
+
+    Attributes
+    ----------
+    lrs : ndarray (K,); checkpoints : ndarray (C,), step counts
+    dead_at_init : ndarray (S,), share of dead hidden units before training
+    dead : ndarray (S, K, C), share of dead hidden units (NaN once the run diverged)
+    loss : ndarray (S, K, C), mean mini-batch loss over the 10 steps before each checkpoint
+        (inf once the run diverged)
+    revived : ndarray (S, K), units dead at the first checkpoint and alive at the last (-1 if
+        the run diverged before the last)
+    dead_first : ndarray (S, K), units dead at the first checkpoint (-1 if diverged)
+    fewest_alive : ndarray (S, K, C), the fewest live units in any one hidden layer (-1 if
+        diverged)
+    """
+
+    lrs: np.ndarray
+    checkpoints: np.ndarray
+    dead_at_init: np.ndarray
+    dead: np.ndarray
+    loss: np.ndarray
+    revived: np.ndarray
+    dead_first: np.ndarray
+    fewest_alive: np.ndarray
+
+    @property
+    def diverged(self):
+        """ndarray (S, K) of bool: runs that blew up before the last checkpoint."""
+        return ~np.isfinite(self.loss[:, :, -1])
+
+
+def dead_unit_runs(lrs, seeds, checkpoints=(100, 300), depth=8, width=32, batch_size=128,
+                   n=512):
+    """``dying_sweep``'s runs, recorded at several checkpoints: do dead units come back?
+
+    A dead unit's own weights get no gradient, but the layers below it keep changing, and a
+    change there can make its input positive again for some example: ``revived`` counts the
+    units dead at the first checkpoint and alive at the last.
+
+    Parameters
+    ----------
+    lrs : sequence of float; seeds : sequence of int
+    checkpoints : increasing step counts at which the units are counted on all ``n`` points
+    depth, width, batch_size, n : the run, as in ``dying_sweep``
+
+    Returns
+    -------
+    DeadUnitRuns
+
+    Examples
+    --------
+    >>> runs = dead_unit_runs([0.05], [0], checkpoints=(5, 10), depth=3, width=8, n=64,
+    ...                       batch_size=32)
+    >>> runs.dead.shape, runs.revived.shape
+    ((1, 1, 2), (1, 1))
+    """
+    lrs, checkpoints = np.asarray(lrs, dtype=float), np.asarray(checkpoints, dtype=int)
+    S, K, C = len(seeds), len(lrs), len(checkpoints)
+    dead, loss = np.full((S, K, C), np.nan), np.full((S, K, C), np.inf)
+    fewest, revived, first = np.full((S, K, C), -1), np.full((S, K), -1), np.full((S, K), -1)
+    at_init = np.zeros(S)
     sizes = [2] + [width] * depth + [2]
     for s, seed in enumerate(seeds):
         X, y = data.circles(n, noise=0.08, factor=0.5, rng=np.random.default_rng(seed))
-        at_init[s] = _dead_share(MLP(sizes, activation="relu", init="he", seed=seed + 1), X)
+        at_init[s] = _dead_mask(MLP(sizes, activation="relu", init="he", seed=seed + 1), X).mean()
         for k, lr in enumerate(lrs):
-            net = MLP(sizes, activation="relu", init="he", seed=seed + 1)
-            rng, opt, values = np.random.default_rng(seed + 2), optim.SGD(lr), []
-            with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is recorded, not warned
-                for _ in range(steps):
-                    idx = rng.choice(n, batch_size, replace=False)
-                    value, grads = net.loss_and_grads(X[idx], y[idx], loss="cross_entropy")
-                    values.append(value)
-                    if not np.isfinite(value):
-                        break
-                    opt.step(net.parameters(), net.gradient_list(grads))
-            if np.isfinite(values[-1]):
-                dead[s, k], loss[s, k] = _dead_share(net, X), np.mean(values[-10:])
-            else:
-                dead[s, k], loss[s, k] = np.nan, np.inf
-    return DyingSweep(lrs=lrs, dead_at_init=at_init, dead=dead, loss=loss)
+            masks = _relu_run(sizes, X, y, lr, seed, checkpoints, batch_size)
+            for c, (mask, value) in enumerate(masks):
+                dead[s, k, c], loss[s, k, c] = mask.mean(), value
+                fewest[s, k, c] = int(np.min(width - mask.reshape(depth, width).sum(axis=1)))
+            if len(masks) == C:
+                first[s, k] = int(masks[0][0].sum())
+                revived[s, k] = int(np.sum(masks[0][0] & ~masks[-1][0]))
+    return DeadUnitRuns(lrs=lrs, checkpoints=checkpoints, dead_at_init=at_init, dead=dead,
+                        loss=loss, revived=revived, dead_first=first, fewest_alive=fewest)
 
 
-def _dead_share(net, X):
-    """Share of all hidden units that are dead on ``X``."""
-    return float(np.mean(np.concatenate([diagnostics.dead_units(a)
-                                         for a in net.trace(X).a[1:]])))
+def _relu_run(sizes, X, y, lr, seed, checkpoints, batch_size):
+    """SGD on a ReLU + He net; ``[(dead mask, mean loss of the last 10 steps), ...]`` at each
+    checkpoint reached before the loss stopped being finite."""
+    net = MLP(sizes, activation="relu", init="he", seed=seed + 1)
+    rng, opt, values, out = np.random.default_rng(seed + 2), optim.SGD(lr), [], []
+    with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is recorded, not warned
+        for t in range(int(checkpoints[-1])):
+            idx = rng.choice(len(X), batch_size, replace=False)
+            value, grads = net.loss_and_grads(X[idx], y[idx], loss="cross_entropy")
+            values.append(value)
+            if not np.isfinite(value):
+                break
+            opt.step(net.parameters(), net.gradient_list(grads))
+            if t + 1 in checkpoints:
+                out.append((_dead_mask(net, X), float(np.mean(values[-10:]))))
+    return out
+
+
+def _dead_mask(net, X):
+    """Which hidden units (all layers, layer 1 first) are dead on ``X``."""
+    return np.concatenate([diagnostics.dead_units(a) for a in net.trace(X).a[1:]])

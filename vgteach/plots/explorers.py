@@ -191,7 +191,7 @@ class DashboardPlot(Plot):
         self.loss, = loss_ax.plot([], [], label="training loss",
                                   **{k: v for k, v in series_style(0).items() if k != "marker"})
         self.chance = loss_ax.axhline(np.log(2), color=REFERENCE, linestyle=":",
-                                      label="chance (log 2)")
+                                      label="chance (ln 2)")
         loss_ax.set(xlabel="training step", ylabel="cross-entropy")
         loss_ax.set_title("Loss", y=1.0)
         loss_ax.legend(fontsize="small", loc="upper right")
@@ -206,7 +206,7 @@ class DashboardPlot(Plot):
         self.tops, = sat_ax.plot([], [], linestyle="none", marker="_", markersize=12,
                                  markeredgewidth=2, color="black")
         sat_ax.set(xlabel="hidden layer",
-                   ylabel="% units with slope < 10% of peak\n(ReLU: inactive)",
+                   ylabel="% slope < 10% of peak\n(ReLU: inactive)",
                    ylim=(-4, 105), yticks=np.arange(0, 101, 20))
         sat_ax.set_title("Saturated at the end", y=1.0)
 
@@ -235,8 +235,7 @@ class DashboardPlot(Plot):
         s = result.settings
         return (f"{s['depth']} × {s['activation']}, {s['init']} init, norm={s['norm']}, "
                 f"{s['optimizer']} (lr {s['lr']:g}): final loss {result.loss[-1]:.3f}, "
-                f"||delta_1|| / ||delta_L|| = {result.first_to_last:.1e} at step 1; "
-                f"{result.ms_per_step:.1f} ms per step")
+                f"||delta_1|| / ||delta_L|| = {result.first_to_last:.1e} at step 1")
 
     def set_headline(self, text):
         self.axes[0].figure.suptitle(text, fontsize=10)
