@@ -11,4 +11,8 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
   through time, and what an adaptive optimizer changes (lesson 6)
 - ``layerwise``: what greedy layer-wise pretraining buys, with its random-encoder control
   (lesson 7)
+- ``gain``: the per-layer gain rule ``n * Var(W) * E[f'(z)**2]``, predicted and measured layer by
+  layer, and the centred sigmoid as the control for the sigmoid's offset (lessons 2 and 5)
+- ``output_unit``: a saturated sigmoid output unit under squared error and cross-entropy
+  (lesson 1)
 """
