@@ -51,9 +51,13 @@ def output_loss_and_dz(z, y, loss):
     """
     check_choice(loss, "loss", "output_loss_and_dz", LOSSES)
     z, y = np.asarray(z, dtype=float), np.asarray(y, dtype=float)
-    a = activations.sigmoid(z)
+    return _loss_and_dz(z, activations.sigmoid(z), y, loss)
+
+
+def _loss_and_dz(z, a, y, loss):
+    """``output_loss_and_dz`` given ``a = sigmoid(z)`` already computed."""
     if loss == "mse":
-        return 0.5 * (a - y) ** 2, (a - y) * activations.sigmoid_prime(z)
+        return 0.5 * (a - y) ** 2, (a - y) * (a * (1 - a))
     # log a = -log(1 + e^-z) and log(1 - a) = -log(1 + e^z), computed without overflow
     return y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z), a - y
 
@@ -123,8 +127,8 @@ def fit_output_unit(loss, lrs=(1.0,), w0=-8.0, steps=3000, n=200, seed=0):
     rec = np.zeros((4, lrs.size, steps))
     for t in range(steps):
         z = w * x + b                                    # (R, n)
-        per_example, dz = output_loss_and_dz(z, y, loss)
         a = activations.sigmoid(z)
+        per_example, dz = _loss_and_dz(z, a, y, loss)
         rec[:, :, t] = (per_example.mean(axis=1), np.mean((z > 0) == (y > 0), axis=1),
                         np.mean(a * (1 - a) < flat, axis=1), np.abs(dz).mean(axis=1))
         w -= lrs[:, None] * np.mean(dz * x, axis=1, keepdims=True)
