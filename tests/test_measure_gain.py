@@ -110,3 +110,11 @@ def test_parameter_errors_use_the_shared_template(kw, word):
 def test_layer_gain_names_unknown_activation():
     with pytest.raises(ValueError, match="'activation' parameter of layer_gain"):
         layer_gain(np.eye(2), np.zeros((1, 2)), "softsign")
+
+
+def test_sigmoid_offset_is_a_shift_of_about_half_the_weight_scale():
+    """z_j = 1/2 sum_i W_ij + ...: a fixed shift with std >= scale / 2 for the sigmoid only."""
+    sweep = sweep_weight_scale(("sigmoid", "centred_sigmoid"), [1.0, 4.0], depth=6, seed=0)
+    sig, cen = sweep.offset_std[sweep.row("sigmoid")], sweep.offset_std[sweep.row("centred_sigmoid")]
+    assert np.all(sig >= 0.5 * sweep.scales) and np.all(sig < 0.8 * sweep.scales)
+    assert np.all(cen < 0.1 * sweep.scales)

@@ -108,6 +108,7 @@ class GainView:
     offset_share : ndarray (depth,), share of ``z_l``'s spread that is a fixed offset per unit:
         the variance over units of each unit's mean ``z`` (over the batch), divided by the
         total variance of ``z_l``
+    offset_std : ndarray (depth,), the standard deviation over units of each unit's mean ``z``
     """
 
     activation: str
@@ -120,6 +121,7 @@ class GainView:
     mean_slope_sq: np.ndarray
     saturated: np.ndarray
     offset_share: np.ndarray
+    offset_std: np.ndarray
 
     @property
     def first_to_last(self):
@@ -193,7 +195,8 @@ def backprop_at_init(activation="sigmoid", depth=10, width=32, init="lecun", wei
         n_var_w=n_var_w, mean_slope_sq=slope_sq,
         saturated=np.array([np.mean(diagnostics.saturated_slope(f_prime(z), rule))
                             for _, z in hidden]),
-        offset_share=np.array([z.mean(axis=0).var() / z.var() for _, z in hidden]))
+        offset_share=np.array([z.mean(axis=0).var() / z.var() for _, z in hidden]),
+        offset_std=np.array([z.mean(axis=0).std() for _, z in hidden]))
 
 
 @dataclass
@@ -208,6 +211,8 @@ class ScaleSweep:
     saturated : ndarray (A, S), share (0..1) of saturated hidden units
     gain : ndarray (A, S), the predicted per-layer gain ``g`` averaged over the hidden layers
     offset_share : ndarray (A, S), ``GainView.offset_share`` averaged over the hidden layers
+    offset_std : ndarray (A, S), ``GainView.offset_std`` averaged over hidden layers 2 .. depth
+        (layer 1 sees the zero-mean inputs, so it has no offset from the activation)
     """
 
     activations: tuple
@@ -216,6 +221,7 @@ class ScaleSweep:
     saturated: np.ndarray
     gain: np.ndarray
     offset_share: np.ndarray
+    offset_std: np.ndarray
 
     def row(self, activation):
         """Index of ``activation`` in the arrays' first axis."""
@@ -251,4 +257,5 @@ def sweep_weight_scale(activations=("sigmoid", "centred_sigmoid", "tanh"), scale
         first_to_last=pick(lambda v: v.first_to_last),
         saturated=pick(lambda v: v.saturated.mean()),
         gain=pick(lambda v: v.predicted.mean()),
-        offset_share=pick(lambda v: v.offset_share.mean()))
+        offset_share=pick(lambda v: v.offset_share.mean()),
+        offset_std=pick(lambda v: v.offset_std[1:].mean() if v.offset_std.size > 1 else 0.0))
