@@ -15,4 +15,6 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
   layer, and the centred sigmoid as the control for the sigmoid's offset (lessons 2 and 5)
 - ``output_unit``: a saturated sigmoid output unit under squared error and cross-entropy
   (lesson 1)
+- ``init_sweep``: one deep architecture trained from several initializations over a range of
+  learning rates (lesson 5)
 """
