@@ -15,7 +15,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WITHOUT_PARAMETERS = {
     "03_recognising_vanishing_gradients",
     "04_activation_functions",
-    "05_initialization",
     "08_lstm_gating",
     "09_residual_connections",
 }
