@@ -13,9 +13,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: lesson one). One per line; remove a lesson's line when it has one. The test below checks that
 #: every lesson listed here really has none, so the list cannot go stale.
 WITHOUT_PARAMETERS = {
-    "01_sigmoid_tanh_and_their_slopes",
-    "02_the_chain_rule_product",
-    "05_initialization",
 }
 
 

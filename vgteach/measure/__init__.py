@@ -15,4 +15,9 @@ checkers. Import the module you need: ``from vgteach.measure import diagnostics`
 - ``step_size``, ``clipping``, ``adaptive``: blow-ups from the step size, exploding gradients
   through time, and what an adaptive optimizer changes
 - ``layerwise``: what greedy layer-wise pretraining buys, with its random-encoder control
+- ``gain``: the per-layer gain rule ``n * Var(W) * E[f'(z)**2]``, predicted and measured layer by
+  layer, and the centred sigmoid as the control for the sigmoid's offset
+- ``output_unit``: a saturated sigmoid output unit under squared error and cross-entropy
+- ``init_sweep``: one deep architecture trained from several initializations over a range of
+  learning rates
 """
