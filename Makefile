@@ -18,7 +18,7 @@ LAB_VENV := .venv-lab
 # The maintainer's set: the course, JupyterLab, nbgrader, Jupyter Book and the test tools.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 # "official Jupyter news" question on first open.
 $(LAB_VENV)/.installed: pyproject.toml tools/lab/overrides.json
 	$(PYTHON) -m venv $(LAB_VENV)
-	$(LAB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(LAB_VENV)/bin/python -m pip install --quiet -e ".[lab]"
 	mkdir -p $(LAB_VENV)/share/jupyter/lab/settings
 	cp tools/lab/overrides.json $(LAB_VENV)/share/jupyter/lab/settings/overrides.json

@@ -300,3 +300,23 @@ def test_plot_plateaus_marks_runs_that_never_left_and_describes_the_means():
     assert "control, lr 0.5, per-layer rates: geometric mean 22.4 at 1" in text
     assert plots.plot_plateaus(sweep, lrs=(1.5,)).get_lines()[0].get_label() == "lr 1.5"
     plt.close("all")
+
+
+def test_root_figure_without_the_root_keyword():
+    """matplotlib < 3.10 (the browser edition's 3.8) has no get_figure(root=True)."""
+    from matplotlib.figure import Figure
+
+    from vgteach.plots.access import root_figure
+
+    fig = Figure()
+    sub = fig.subfigures(1, 2)[1]
+    ax = sub.add_subplot()
+
+    class OldAxes:  # what an Axes answers on matplotlib 3.8
+        figure = sub
+
+        def get_figure(self):
+            return self.figure
+
+    assert root_figure(ax) is fig and root_figure(sub) is fig and root_figure(fig) is fig
+    assert root_figure(OldAxes()) is fig

@@ -62,8 +62,23 @@ def describe(target, text):
         raise TypeError("describe needs the alt text as a str, e.g. describe(fig, \"Loss "
                         f"falls from 0.69 to 0.05\"); got {type(text).__name__}.")
     setattr(target, _ATTR, text)
-    _show_with_alt(target.get_figure(root=True))
+    _show_with_alt(root_figure(target))
 
+
+
+def root_figure(artist):
+    """The top-level Figure that ``artist`` (an Axes, a SubFigure or a Figure) is drawn on.
+
+    ``get_figure(root=True)`` needs matplotlib 3.10; the browser edition's Pyodide ships 3.8,
+    where an artist's ``.figure`` chain leads to the same Figure.
+    """
+    try:
+        return artist.get_figure(root=True)
+    except TypeError:
+        fig = artist.figure if getattr(artist, "figure", None) is not None else artist
+        while getattr(fig, "figure", fig) is not fig and fig.figure is not None:
+            fig = fig.figure
+        return fig
 
 def _show_with_alt(fig):
     """Make the root figure ``fig`` display itself with its alt text (see module docstring)."""

@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from .access import _show_with_alt, describe, figure_bundle
+from .access import _show_with_alt, describe, figure_bundle, root_figure
 
 __all__ = ["Plot", "new_figure", "new_axes"]
 
@@ -96,7 +96,7 @@ class Plot:
                                  f"{self.n_panels} Axes.")
         self.axes = list(axes)
         self.ax = self.axes[0]
-        self.figure = self.ax.get_figure(root=True)
+        self.figure = root_figure(self.ax)
         self.result = None
         self.timings = {}
         self.build()
