@@ -39,6 +39,12 @@ _SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overfl
             "clip:rect(0,0,0,0);white-space:nowrap;border:0")
 
 
+
+def _cpu_time():
+    """This thread's CPU time; Pyodide (the browser edition) has no ``time.thread_time``."""
+    clock = getattr(time, "thread_time", None)
+    return clock() if clock is not None else time.process_time()
+
 class Explorer:
     """Wire ``controls`` (name -> widget) to ``compute(**values)`` and a plot object.
 
@@ -109,7 +115,7 @@ class Explorer:
         values = self.values()
         if values == self._values:  # e.g. a linked control already triggered this update
             return False
-        t0, c0 = time.perf_counter(), time.thread_time()
+        t0, c0 = time.perf_counter(), _cpu_time()
         result = self._compute(**values)
         t1 = time.perf_counter()
         self.plot.update(result)
@@ -118,7 +124,7 @@ class Explorer:
         self.result, self._values = result, values
         self.n_updates += 1
         self.timings = {"compute": t1 - t0, "update": t2 - t1, **self.plot.timings,
-                        "total": time.perf_counter() - t0, "cpu": time.thread_time() - c0}
+                        "total": time.perf_counter() - t0, "cpu": _cpu_time() - c0}
         return True
 
     def _headline_html(self):
