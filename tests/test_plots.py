@@ -345,3 +345,13 @@ def test_dashboard_says_where_a_run_diverged_and_draws_no_nan():
     assert not plot.diverged.get_visible() and plot.axes[0].get_title() == "Loss"
     assert "DIVERGED" not in plot.headline(plot.result) and "diverged" not in plot.alt_text()
     assert plot.axes[0].get_ylim()[1] < 2          # the blow-up's scale is gone
+
+
+def test_dashboard_draws_a_run_that_diverged_at_step_2_as_a_dot():
+    r = compute_dashboard(depth=20, activation="relu", init="xavier", optimizer="rmsprop",
+                          lr=1.0, steps=20)
+    assert r.diverged_at == 2 and r.loss.shape == (1,)
+    plot = plots.DashboardPlot(r)
+    assert plot.loss.get_marker() == "o" and "over 1 step:" in plot.alt_text()
+    plot.update(compute_dashboard(depth=2, steps=20))
+    assert plot.loss.get_marker() == "None" and "over 20 steps:" in plot.alt_text()

@@ -218,6 +218,7 @@ class DashboardPlot(Plot):
         loss_ax, _, sat_ax = self.axes
         loss = np.asarray(result.loss, dtype=float)
         self.loss.set_data(np.arange(1, loss.size + 1), loss)
+        self.loss.set_marker("o" if loss.size == 1 else "None")  # one step is a dot, not a line
         self.chance.set_ydata([result.baseline, result.baseline])
         diverged = result.diverged_at is not None
         self.diverged.set_visible(diverged)
@@ -261,15 +262,15 @@ class DashboardPlot(Plot):
         steps = loss.size
         sat = ", ".join(f"layer {i} {v:.0f}%" for i, v in enumerate(result.saturation, 1))
         stop = "" if result.diverged_at is None else (
-            f" The run diverged at step {result.diverged_at} (its loss blew up) and training "
-            f"stopped there: a dashed line marks step {result.diverged_at}, and every panel "
-            f"shows the run up to step {steps}.")
+            f" The run diverged at step {result.diverged_at} (its loss or gradients blew up) "
+            f"and training stopped there: a dashed line marks step {result.diverged_at}, and "
+            f"every panel shows the run up to step {steps}.")
         return [
             f"Training loss (cross-entropy) of a net of {s['depth']} hidden {s['activation']} "
             f"layers, {s['init']} init, normalization {s['norm']}, {s['optimizer']} with learning "
-            f"rate {s['lr']:g}, over {steps} steps: from {format_number(loss[0])} to "
-            f"{format_number(loss[-1])}; chance level is {format_number(result.baseline)}."
-            + stop,
+            f"rate {s['lr']:g}, over {steps} step{'s' * (steps != 1)}: from "
+            f"{format_number(loss[0])} to {format_number(loss[-1])}; chance level is "
+            f"{format_number(result.baseline)}." + stop,
             f"Gradient size ||delta_l|| per layer (log scale). At step 1: "
             f"{_norms_sentence(result.grad_norms_start)}. At step {steps}: "
             f"{_norms_sentence(result.grad_norms_end)}.",
