@@ -43,8 +43,10 @@ class DashboardResult:
     Attributes
     ----------
     settings : dict of the inputs
-    loss : ndarray (steps,), mini-batch cross-entropy before each step
+    loss : ndarray (steps,), mini-batch cross-entropy before each step; (diverged_at - 1,) for a
+        run that diverged
     grad_norms_start, grad_norms_end : ndarray (L,), ``||delta_l||`` at the first / last step
+        recorded
     update_ratio : ndarray (L,), mean ``||dW|| / ||W||`` per step over the run
     saturation : ndarray (L-1,), % of hidden units (over the batch) with a near-zero slope at
         the end
