@@ -243,3 +243,23 @@ def test_dashboard_runs_at_the_seed_it_is_given():
     assert np.array_equal(e.result.loss, compute_dashboard(
         depth=2, steps=40, seed=3, lr=e.result.settings["lr"]).loss)
     plt.close("all")
+
+
+def test_dashboard_shows_a_diverged_run_at_every_later_step_count():
+    """lr 1.0 with He init at seed 5 blows up (tests/test_measure_dashboard): the explorer
+    says so and keeps the run, whatever the steps slider says from then on."""
+    from vgteach.measure.dashboard import compute_dashboard
+    settings = dict(depth=8, activation="relu", init="he", lr=1.0)
+    e = explorers.explore_dashboard(seed=5, steps=100, **settings)
+    expected = compute_dashboard(steps=100, seed=5, **settings)
+    assert e.result.diverged_at == expected.diverged_at
+    assert np.array_equal(e.result.loss, expected.loss)
+    assert f"DIVERGED at step {expected.diverged_at}" in e._headline_html()
+    run = next(iter(e._compute._runs.values()))
+    for steps in (20, 300):
+        assert e._compute.ready(**dict(e.values(), steps=steps))
+        e.controls["steps"].value = steps
+        assert e.result.diverged_at == expected.diverged_at and len(e._compute._runs) == 1
+        assert run.steps_done == expected.diverged_at - 1
+    assert e._compute.advance(**dict(e.values(), steps=200)) is True
+    plt.close("all")

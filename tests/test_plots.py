@@ -320,3 +320,38 @@ def test_root_figure_without_the_root_keyword():
 
     assert root_figure(ax) is fig and root_figure(sub) is fig and root_figure(fig) is fig
     assert root_figure(OldAxes()) is fig
+
+
+def test_dashboard_says_where_a_run_diverged_and_draws_no_nan():
+    """Lesson 4 at lr 1.0, seed 5: the run blows up at step 6 (tests/test_measure_dashboard)."""
+    diverged = compute_dashboard(depth=8, activation="relu", init="he", lr=1.0, steps=100,
+                                 seed=5)
+    n = diverged.diverged_at
+    plot = plots.DashboardPlot(compute_dashboard(depth=8, steps=20))
+    before = _artists(plot.figure)
+    plot.update(diverged)
+    plot.png()
+    assert _artists(plot.figure) == before
+    assert f"DIVERGED at step {n}" in plot.headline(diverged)
+    assert plot.axes[0].get_title() == f"Loss: diverged at step {n}"
+    assert plot.diverged.get_visible() and list(plot.diverged.get_xdata()) == [n, n]
+    text = plot.alt_text()
+    assert f"diverged at step {n}" in text and f"over {n - 1} steps" in text
+    assert plot.axes[0].get_xlim()[1] >= n and plot.axes[0].get_ylim()[1] > diverged.loss.max()
+    for ax in plot.axes:
+        for line in ax.get_lines():
+            assert np.all(np.isfinite(np.asarray(line.get_xydata(), dtype=float)))
+    plot.update(compute_dashboard(depth=8, activation="relu", init="he", steps=100, seed=5))
+    assert not plot.diverged.get_visible() and plot.axes[0].get_title() == "Loss"
+    assert "DIVERGED" not in plot.headline(plot.result) and "diverged" not in plot.alt_text()
+    assert plot.axes[0].get_ylim()[1] < 2          # the blow-up's scale is gone
+
+
+def test_dashboard_draws_a_run_that_diverged_at_step_2_as_a_dot():
+    r = compute_dashboard(depth=20, activation="relu", init="xavier", optimizer="rmsprop",
+                          lr=1.0, steps=20)
+    assert r.diverged_at == 2 and r.loss.shape == (1,)
+    plot = plots.DashboardPlot(r)
+    assert plot.loss.get_marker() == "o" and "over 1 step:" in plot.alt_text()
+    plot.update(compute_dashboard(depth=2, steps=20))
+    assert plot.loss.get_marker() == "None" and "over 20 steps:" in plot.alt_text()

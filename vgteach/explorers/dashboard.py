@@ -19,7 +19,8 @@ class DashboardRuns:
 
     Calling it returns exactly what ``compute_dashboard(**values, seed=seed)`` returns: every
     run uses the one ``seed`` (data, initial weights, mini-batches), so a lesson's explorer
-    repeats the lesson's runs at the lesson's seed.
+    repeats the lesson's runs at the lesson's seed. A run that diverged trains no further: every
+    ``steps`` from its ``diverged_at`` on shows the diverged run.
     """
 
     chunk = 10  # steps per part trained ahead (a few ms each); divides the slider's step
@@ -46,7 +47,7 @@ class DashboardRuns:
         steps, run = values["steps"], self._run(values)
         if steps > run.steps_done:
             run.advance(steps - run.steps_done)
-        if steps not in run.recorded:  # a count this run passed without stopping: train anew
+        if not run.reports(steps):  # a count this run passed without stopping: train anew
             run = self._new_run(values)
             run.advance(steps)
         return run.result(steps)
@@ -54,7 +55,7 @@ class DashboardRuns:
     def ready(self, **values):
         """True when the result for ``values`` needs no more training."""
         key = _key({k: v for k, v in values.items() if k != "steps"})
-        return key in self._runs and values["steps"] in self._runs[key].recorded
+        return key in self._runs and self._runs[key].reports(values["steps"])
 
     def advance(self, **values):
         """Train the run of ``values`` one part further toward its ``steps``."""

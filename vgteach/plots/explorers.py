@@ -192,6 +192,9 @@ class DashboardPlot(Plot):
                                   **{k: v for k, v in series_style(0).items() if k != "marker"})
         self.chance = loss_ax.axhline(np.log(2), color=REFERENCE, linestyle=":",
                                       label="chance (ln 2)")
+        # where a diverged run stopped (hidden otherwise)
+        self.diverged = loss_ax.axvline(1, color="black", linestyle="--", linewidth=1.2,
+                                        visible=False)
         loss_ax.set(xlabel="training step", ylabel="cross-entropy")
         loss_ax.set_title("Loss", y=1.0)
         loss_ax.legend(fontsize="small", loc="upper right")
@@ -214,10 +217,19 @@ class DashboardPlot(Plot):
         s = result.settings
         loss_ax, _, sat_ax = self.axes
         loss = np.asarray(result.loss, dtype=float)
-        self.loss.set_data(np.arange(loss.size), loss)
+        self.loss.set_data(np.arange(1, loss.size + 1), loss)
+        self.loss.set_marker("o" if loss.size == 1 else "None")  # one step is a dot, not a line
         self.chance.set_ydata([result.baseline, result.baseline])
-        loss_ax.relim()
+        diverged = result.diverged_at is not None
+        self.diverged.set_visible(diverged)
+        if diverged:
+            self.diverged.set_xdata([result.diverged_at, result.diverged_at])
+        loss_ax.set_title(f"Loss: diverged at step {result.diverged_at}" if diverged else "Loss",
+                          y=1.0)
+        loss_ax.relim(visible_only=True)
         loss_ax.autoscale_view()
+        if diverged:  # room above the blow-up for the legend (the y-axis stays autoscaled)
+            loss_ax.set_ylim(top=1.35 * loss.max(), auto=None)
         self.norms.set(self.first, result.grad_norms_start)
         self.norms.set(self.last, result.grad_norms_end)
         self.last.set_label(f"step {loss.size}")
@@ -233,8 +245,12 @@ class DashboardPlot(Plot):
 
     def headline(self, result):
         s = result.settings
-        return (f"{s['depth']} × {s['activation']}, {s['init']} init, norm={s['norm']}, "
-                f"{s['optimizer']} (lr {s['lr']:g}): final loss {result.loss[-1]:.3f}, "
+        setting = (f"{s['depth']} × {s['activation']}, {s['init']} init, norm={s['norm']}, "
+                   f"{s['optimizer']} (lr {s['lr']:g})")
+        if result.diverged_at is not None:
+            return (f"{setting}: DIVERGED at step {result.diverged_at}, training stopped "
+                    f"(loss {result.loss[-1]:.3g} at step {result.loss.size})")
+        return (f"{setting}: final loss {result.loss[-1]:.3f}, "
                 f"||delta_1|| / ||delta_L|| = {result.first_to_last:.1e} at step 1")
 
     def set_headline(self, text):
@@ -245,16 +261,21 @@ class DashboardPlot(Plot):
         loss = np.asarray(result.loss, dtype=float)
         steps = loss.size
         sat = ", ".join(f"layer {i} {v:.0f}%" for i, v in enumerate(result.saturation, 1))
+        stop = "" if result.diverged_at is None else (
+            f" The run diverged at step {result.diverged_at} (its loss or gradients blew up) "
+            f"and training stopped there: a dashed line marks step {result.diverged_at}, and "
+            f"every panel shows the run up to step {steps}.")
         return [
             f"Training loss (cross-entropy) of a net of {s['depth']} hidden {s['activation']} "
             f"layers, {s['init']} init, normalization {s['norm']}, {s['optimizer']} with learning "
-            f"rate {s['lr']:g}, over {steps} steps: from {format_number(loss[0])} to "
-            f"{format_number(loss[-1])}; chance level is {format_number(result.baseline)}.",
+            f"rate {s['lr']:g}, over {steps} step{'s' * (steps != 1)}: from "
+            f"{format_number(loss[0])} to {format_number(loss[-1])}; chance level is "
+            f"{format_number(result.baseline)}." + stop,
             f"Gradient size ||delta_l|| per layer (log scale). At step 1: "
             f"{_norms_sentence(result.grad_norms_start)}. At step {steps}: "
             f"{_norms_sentence(result.grad_norms_end)}.",
             f"Percent of hidden units with a slope below 10% of its peak (for ReLU: inactive) "
-            f"at the end: {sat}."]
+            f"at step {steps}: {sat}."]
 
 
 def plot_activation_view(view, ax=None):
