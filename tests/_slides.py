@@ -29,9 +29,6 @@ OUT = ROOT / "build" / "test-slides"
 #: on any problem not listed here AND on a listed one that went away, so this can only shrink:
 #: when you fix a slide, delete its line (and a lesson's entry when it is empty).
 KNOWN_BAD = {
-    "01_sigmoid_tanh_and_their_slopes": {
-        "8db2d7c5": {"too tall"},  # slide 13 Explore: how much of each activation is
-    },
     "02_the_chain_rule_product": {
         "fe2971dc": {"too tall"},  # slide 5.2
         "3c5ebe9d": {"too tall"},  # slide 8 Many neurons per layer: the error term δ
