@@ -29,12 +29,6 @@ OUT = ROOT / "build" / "test-slides"
 #: on any problem not listed here AND on a listed one that went away, so this can only shrink:
 #: when you fix a slide, delete its line (and a lesson's entry when it is empty).
 KNOWN_BAD = {
-    "02_the_chain_rule_product": {
-        "fe2971dc": {"too tall"},  # slide 5.2
-        "3c5ebe9d": {"too tall"},  # slide 8 Many neurons per layer: the error term δ
-        "b97b0bc2": {"too tall"},  # slide 11 What sets the size: slopes and weights
-        "9ebe5179": {"too tall"},  # slide 12 Explore: depth, weights, activation
-    },
     "05_initialization": {
         "3969cc50": {"maths shows TeX"},  # slide 2 One layer, forward: where fan_in · Var(w
         "447aca83": {"maths shows TeX"},  # slide 3 One layer, backward: the same rule with
