@@ -29,25 +29,6 @@ OUT = ROOT / "build" / "test-slides"
 #: on any problem not listed here AND on a listed one that went away, so this can only shrink:
 #: when you fix a slide, delete its line (and a lesson's entry when it is empty).
 KNOWN_BAD = {
-    "01_sigmoid_tanh_and_their_slopes": {
-        "8db2d7c5": {"too tall"},  # slide 13 Explore: how much of each activation is
-    },
-    "02_the_chain_rule_product": {
-        "fe2971dc": {"too tall"},  # slide 5.2
-        "3c5ebe9d": {"too tall"},  # slide 8 Many neurons per layer: the error term δ
-        "b97b0bc2": {"too tall"},  # slide 11 What sets the size: slopes and weights
-        "9ebe5179": {"too tall"},  # slide 12 Explore: depth, weights, activation
-    },
-    "05_initialization": {
-        "3969cc50": {"maths shows TeX"},  # slide 2 One layer, forward: where fan_in · Var(w
-        "447aca83": {"maths shows TeX"},  # slide 3 One layer, backward: the same rule with
-        "ae7cff66": {"figure off-screen", "maths shows TeX", "too tall"},  # slide 5 CS231n's demo:
-        "79d1d50e": {"too tall"},  # slide 5.2 Explore
-        "25f9f224": {"figure off-screen", "too tall"},  # slide 6 He et al.: a 30-layer ReLU net st
-        "e9e30918": {"too tall"},  # slide 7 Glorot & Bengio: singular values of the
-        "f2bc721e": {"figure off-screen", "too tall"},  # slide 8 Saxe et al.: orthogonal init make
-        "c7fd5081": {"maths shows TeX"},  # slide 9 A claim to correct: "careful init keeps
-    },
     "08_lstm_gating": {
         "2cdbf480": {"too tall"},  # slide 2 A tanh RNN is a deep net, one layer per
         "57a6d120": {"too tall"},  # slide 3 The LSTM's cell state: an additive path

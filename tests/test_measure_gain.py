@@ -91,8 +91,10 @@ def test_sweep_matches_single_runs():
 
 def test_default_sweep_scales_and_monotone_growth():
     sweep = sweep_weight_scale(("tanh",), depth=5)
-    assert sweep.scales.size == 13 and sweep.scales[0] == 0.25 and sweep.scales[-1] == 16
-    assert np.all(np.diff(np.log(sweep.first_to_last[0])) > 0)
+    assert sweep.scales.size == 22 and sweep.scales[0] == 0.25 and sweep.scales[-1] == 32
+    assert np.allclose(sweep.scales[[6, 9, 12, 15, 18]], [1, 2, 4, 8, 16])
+    ratio = sweep.first_to_last[0]
+    assert np.all(np.diff(np.log(ratio[sweep.scales <= 4])) > 0) and ratio[-1] > 1e5 * ratio[0]
 
 
 @pytest.mark.parametrize("kw, word", [
@@ -118,3 +120,21 @@ def test_sigmoid_offset_is_a_shift_of_about_half_the_weight_scale():
     sig, cen = sweep.offset_std[sweep.row("sigmoid")], sweep.offset_std[sweep.row("centred_sigmoid")]
     assert np.all(sig >= 0.5 * sweep.scales) and np.all(sig < 0.8 * sweep.scales)
     assert np.all(cen < 0.1 * sweep.scales)
+
+
+def test_crossing_interpolates_between_the_grid_scales():
+    sweep = sweep_weight_scale(("sigmoid", "tanh"), depth=6, seed=2)
+    for name in sweep.activations:
+        for of in ("first_to_last", "gain"):
+            scale, sat = sweep.crossing(name, of=of)
+            values = getattr(sweep, of)[sweep.row(name)]
+            k = int(np.argmax(values >= 1))
+            assert values[k] >= 1 > values[k - 1] and k > 0
+            assert sweep.scales[k - 1] <= scale <= sweep.scales[k]
+            lo, hi = sorted(sweep.saturated[sweep.row(name), k - 1:k + 1])
+            assert lo <= sat <= hi
+    # a level never reached on the grid, and one reached at the first scale
+    assert np.isnan(sweep.crossing("tanh", level=1e30)).all()
+    assert sweep.crossing("tanh", level=1e-30) == (sweep.scales[0], sweep.saturated[1, 0])
+    with pytest.raises(ValueError, match="'of' parameter of ScaleSweep.crossing"):
+        sweep.crossing("tanh", of="offset_std")

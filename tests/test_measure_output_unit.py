@@ -59,3 +59,17 @@ def test_parameter_errors(kw, word):
     kw = {"loss": "mse", **kw}
     with pytest.raises(ValueError, match=f"The {word} parameter of fit_output_unit"):
         fit_output_unit(**kw)
+
+
+def test_predicted_one_and_the_one_answer_stall():
+    fit = fit_output_unit("mse", lrs=[1.0], steps=3000, seed=0)
+    # w0 < 0, b = 0: the unit says 1 exactly for the inputs below 0 (about half), all wrong
+    assert 0.3 < fit.predicted_one[0, 0] < 0.7 and fit.accuracy[0, 0] == 0.0
+    stall = fit.one_answer()[0]
+    # squared error first moves the bias until one answer fits about half the examples...
+    assert stall.sum() > 100
+    assert np.all(np.abs(fit.accuracy[0, stall] - 0.5) < 0.1)
+    # ...and only later turns w around and learns
+    assert stall.nonzero()[0].max() < fit.steps_to(0.9)[0]
+    ce = fit_output_unit("cross_entropy", lrs=[1.0], steps=3000, seed=0)
+    assert ce.one_answer()[0].sum() < stall.sum() / 10

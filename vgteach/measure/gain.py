@@ -227,6 +227,33 @@ class ScaleSweep:
         """Index of ``activation`` in the arrays' first axis."""
         return self.activations.index(activation)
 
+    def crossing(self, activation, of="first_to_last", level=1.0):
+        """Where ``of`` (``"first_to_last"`` or ``"gain"``) first reaches ``level`` as the scale
+        grows, and the share of saturated units there: ``(scale, saturated)``, both
+        interpolated between the two grid scales around the crossing (linear in log scale and
+        log value). ``(nan, nan)`` if it never reaches ``level`` on the grid; the first grid
+        scale if it starts there.
+
+        Examples
+        --------
+        >>> s = ScaleSweep(("tanh",), np.array([1.0, 4.0]), np.array([[0.25, 4.0]]),
+        ...                np.array([[0.0, 0.5]]), np.ones((1, 2)), np.zeros((1, 2)),
+        ...                np.zeros((1, 2)))
+        >>> s.crossing("tanh")
+        (2.0, 0.25)
+        """
+        check_choice(of, "of", "ScaleSweep.crossing", ("first_to_last", "gain"))
+        values, sat = getattr(self, of)[self.row(activation)], self.saturated[self.row(activation)]
+        above = np.flatnonzero(values >= level)
+        if above.size == 0:
+            return float("nan"), float("nan")
+        k = int(above[0])
+        if k == 0:
+            return float(self.scales[0]), float(sat[0])
+        lv, ls = np.log(values[k - 1:k + 1]), np.log(self.scales[k - 1:k + 1])
+        t = (np.log(level) - lv[0]) / (lv[1] - lv[0])
+        return float(np.exp(ls[0] + t * (ls[1] - ls[0]))), float(sat[k - 1] + t * (sat[k] - sat[k - 1]))
+
 
 def sweep_weight_scale(activations=("sigmoid", "centred_sigmoid", "tanh"), scales=None, **kw):
     """Run ``backprop_at_init`` at every weight scale for every activation (same seed, so every
@@ -235,7 +262,8 @@ def sweep_weight_scale(activations=("sigmoid", "centred_sigmoid", "tanh"), scale
     Parameters
     ----------
     activations : sequence of str, names in ``ACTIVATIONS``
-    scales : array_like (S,), default ``np.geomspace(0.25, 16, 13)``
+    scales : array_like (S,), default ``np.geomspace(0.25, 32, 22)`` (steps of 2**(1/3):
+        1, 2, 4, 8 and 16 are on the grid)
     **kw : passed to ``backprop_at_init`` (depth, width, init, batch, seed)
 
     Returns
@@ -248,7 +276,7 @@ def sweep_weight_scale(activations=("sigmoid", "centred_sigmoid", "tanh"), scale
     >>> s.first_to_last.shape
     (1, 2)
     """
-    scales = np.geomspace(0.25, 16, 13) if scales is None else np.asarray(scales, dtype=float)
+    scales = np.geomspace(0.25, 32, 22) if scales is None else np.asarray(scales, dtype=float)
     views = [[backprop_at_init(act, weight_scale=float(s), **kw) for s in scales]
              for act in activations]
     pick = lambda get: np.array([[get(v) for v in row] for row in views])  # noqa: E731

@@ -75,6 +75,8 @@ class OutputFit:
     saturated : ndarray (R, steps), share of examples where the unit is saturated (slope below
         10% of the peak, ``diagnostics.saturated_slope``)
     mean_abs_dz : ndarray (R, steps), mean ``|dL/dz|`` over the examples
+    predicted_one : ndarray (R, steps), share of examples the unit puts above 0.5 (near 0 or 1:
+        it gives one answer to almost every input)
     w, b : ndarray (R,), the final weights and biases
     """
 
@@ -83,6 +85,7 @@ class OutputFit:
     accuracy: np.ndarray
     saturated: np.ndarray
     mean_abs_dz: np.ndarray
+    predicted_one: np.ndarray
     w: np.ndarray
     b: np.ndarray
 
@@ -91,6 +94,11 @@ class OutputFit:
         if it never does: ndarray of int (R,)."""
         reached = self.accuracy >= accuracy
         return np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+
+    def one_answer(self, share=0.05):
+        """Per step, whether the unit gives the same answer to all but ``share`` of the
+        examples (``predicted_one`` below ``share`` or above ``1 - share``): bool (R, steps)."""
+        return (self.predicted_one < share) | (self.predicted_one > 1 - share)
 
 
 def fit_output_unit(loss, lrs=(1.0,), w0=-8.0, steps=3000, n=200, seed=0):
@@ -124,13 +132,14 @@ def fit_output_unit(loss, lrs=(1.0,), w0=-8.0, steps=3000, n=200, seed=0):
     y = (x > 0).astype(float)
     w, b = np.full((lrs.size, 1), w0), np.zeros((lrs.size, 1))
     flat = diagnostics.SATURATION_SHARE * diagnostics.peak_slope("sigmoid")
-    rec = np.zeros((4, lrs.size, steps))
+    rec = np.zeros((5, lrs.size, steps))
     for t in range(steps):
         z = w * x + b                                    # (R, n)
         a = activations.sigmoid(z)
         per_example, dz = _loss_and_dz(z, a, y, loss)
         rec[:, :, t] = (per_example.mean(axis=1), np.mean((z > 0) == (y > 0), axis=1),
-                        np.mean(a * (1 - a) < flat, axis=1), np.abs(dz).mean(axis=1))
+                        np.mean(a * (1 - a) < flat, axis=1), np.abs(dz).mean(axis=1),
+                        np.mean(z > 0, axis=1))
         w -= lrs[:, None] * np.mean(dz * x, axis=1, keepdims=True)
         b -= lrs[:, None] * np.mean(dz, axis=1, keepdims=True)
     return OutputFit(lrs, *rec, w=w[:, 0], b=b[:, 0])
