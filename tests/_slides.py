@@ -48,22 +48,6 @@ KNOWN_BAD = {
         "f2bc721e": {"figure off-screen", "too tall"},  # slide 8 Saxe et al.: orthogonal init make
         "c7fd5081": {"maths shows TeX"},  # slide 9 A claim to correct: "careful init keeps
     },
-    "08_lstm_gating": {
-        "2cdbf480": {"too tall"},  # slide 2 A tanh RNN is a deep net, one layer per
-        "57a6d120": {"too tall"},  # slide 3 The LSTM's cell state: an additive path
-        "c2dff077": {"too tall"},  # slide 4 RNN vs LSTM: gradient size against dista
-        "7b5a239a": {"figure off-screen", "too tall"},  # slide 5 The forget-gate bias decides
-        "271b2a83": {"too tall"},  # slide 6.2
-        "6bf7a775": {"figure off-screen", "too tall"},  # slide 8 Explore
-    },
-    "09_residual_connections": {
-        "71c664f5": {"too tall"},  # slide 2 One block, two Jacobians
-        "fb2e492f": {"too tall"},  # slide 3.2
-        "ee820ae0": {"too tall"},  # slide 4 Gradient norms per layer at initializati
-        "47f38d27": {"too tall"},  # slide 5 Degradation in miniature
-        "c7b32faf": {"too tall"},  # slide 8 Explore
-        "685779c0": {"too tall"},  # slide 9 Summary
-    },
 }
 
 #: problems a lesson author fixes (re-cut the slide, smaller figure, fix the TeX); everything
