@@ -103,6 +103,13 @@ def test_residual_jacobian_wrong_answers_get_hints(fn, hint):
     assert not r.passed and hint in r.message, r.message
 
 
+def test_residual_jacobian_does_not_give_the_answer_away():
+    """Without the identity the 1 x 1 case is off by exactly 1: printing the right value next
+    to the learner's would hand over the answer."""
+    r = check("residual_jacobian", lambda W, z: np.diag(tp(z)) @ W.T)
+    assert not r.passed and "expected" not in r.message and "not the right answer" in r.message
+
+
 def test_package_answers_are_recognised():
     from vgteach import recurrent, residual
     for exercise_id, fn in [
@@ -224,10 +231,21 @@ def _loop_back(f, dc):
     (lambda f, dc: dc * f.mean(axis=0) ** len(f), "do not raise their mean"),
     (lambda f, dc: dc * np.prod(1 / (1 + np.exp(-f)), axis=0), "do not apply the sigmoid"),
     (lambda f, dc: dc * np.prod(1 - f, axis=0), "not 1 - f_t"),
+    (lambda f, dc: dc * f[-1], "only one step's forget gate"),
+    (lambda f, dc: dc * f[0], "only one step's forget gate"),
 ])
 def test_cell_gradient_wrong_answers_get_hints(fn, hint):
     r = check("cell_gradient_through_time", fn)
     assert not r.passed and hint in r.message, r.message
+
+
+@pytest.mark.parametrize("fn", [lambda f, dc: dc * f[-1], lambda f, dc: dc * f.max(axis=0)],
+                         ids=["last gate only", "no known mistake"])
+def test_cell_gradient_does_not_give_the_answer_away(fn):
+    """Five gates of 0.9 and an expected 0.59049 would spell out 0.9 ** 5."""
+    r = check("cell_gradient_through_time", fn)
+    assert not r.passed and "expected" not in r.message and "0.59" not in r.message, r.message
+    assert "Hint:" in r.message
 
 
 def test_cell_gradient_stub():

@@ -57,53 +57,119 @@ def test_train_adding_rejects_bad_settings():
 
 @pytest.mark.parametrize("name", sorted(long_lag.GROUPS))
 def test_the_stored_runs_cover_the_lesson_and_match_a_retraining_of_their_start(name):
-    """Every seed the lesson tests read, at lr 0.02, and every learning rate at seed 0: the
-    first 25 steps retrained now give the stored test losses."""
+    """Every seed the lesson tests read, at one learning rate, and every learning rate at seed
+    0: the first 25 steps retrained now give the stored test losses."""
     assert long_lag.STORED.exists()
-    kind, forget_bias, lrs = long_lag.GROUPS[name]
-    stored = long_lag.adding_experiment(0, n_seeds=len(long_lag.STORED_SEEDS))[name]
+    group = long_lag.GROUPS[name]
+    stored = long_lag.adding_experiment(0, n_seeds=len(long_lag.STORED_SEEDS),
+                                        notify=_no_training)[name]
     assert stored.seeds.tolist() == list(long_lag.STORED_SEEDS)
-    assert stored.settings == long_lag.LESSON_SETTINGS
-    short = dict(long_lag.LESSON_SETTINGS, steps=25)
-    for lrs_now, seeds_now in (([0.02], RUN_SEEDS), (lrs, [0])):
-        again = long_lag.train_adding(kind, lrs=lrs_now, seeds=seeds_now,
-                                      forget_bias=forget_bias, **short)
+    assert stored.settings == group.settings()
+    assert stored.scale == group.scale and stored.forget_bias == group.forget_bias
+    short = dict(group.settings(), steps=25)
+    lr = 0.02 if 0.02 in group.lrs else group.lrs[0]
+    for lrs_now, seeds_now in (([lr], RUN_SEEDS), (group.lrs, [0])):
+        again = long_lag.train_adding(group.kind, lrs=lrs_now, seeds=seeds_now,
+                                      forget_bias=group.forget_bias, scale=group.scale, **short)
         kept = stored.select(seeds_now)
         rows = [kept.at_lr(lr) for lr in lrs_now]
         np.testing.assert_allclose(again.test_loss, kept.test_loss[rows, :, :2], rtol=1e-9)
         np.testing.assert_allclose(again.baseline, kept.baseline, rtol=1e-12)
 
 
+def _no_training(message):
+    raise AssertionError(f"the stored seeds should not be retrained: {message}")
+
+
 def test_the_stored_parameters_give_the_stored_final_losses():
-    runs = long_lag.adding_experiment(0, n_seeds=len(long_lag.STORED_SEEDS))
-    for name, (kind, _, lrs) in long_lag.GROUPS.items():
+    """``evaluate`` on the test split, by hand: the stored parameters of every group and seed
+    give the stored final test losses."""
+    runs = long_lag.adding_experiment(0, n_seeds=len(long_lag.STORED_SEEDS),
+                                      notify=_no_training)
+    for name, group in long_lag.GROUPS.items():
         r = runs[name]
+        steps = group.settings()
         for j, seed in enumerate(r.seeds):
             data_rng, _ = long_lag._streams(seed)
-            data.adding_problem(long_lag.LESSON_SETTINGS["n_train"], 100, data_rng)
-            X_test, y_test = data.adding_problem(long_lag.LESSON_SETTINGS["n_test"], 100,
-                                                 data_rng)
+            data.adding_problem(steps["n_train"], 100, data_rng)
+            X_test, y_test = data.adding_problem(steps["n_test"], 100, data_rng)
             params = [r.params[k][:, j] for k in long_lag._PARAMS]
-            pred = long_lag._MODELS[kind].predict(params, np.stack([X_test] * len(lrs)))
+            pred = long_lag._MODELS[group.kind].predict(params,
+                                                        np.stack([X_test] * len(group.lrs)))
             loss = 0.5 * np.mean((pred - y_test) ** 2, axis=(1, 2))
             np.testing.assert_allclose(loss, r.test_loss[:, j, -1], rtol=1e-9)
+        ev = long_lag.evaluate(r)
+        np.testing.assert_allclose(ev.loss, r.test_loss[:, :, -1], rtol=1e-9)
+        np.testing.assert_allclose(ev.baseline, r.baseline, rtol=1e-12)
+
+
+def test_evaluate_catches_parameters_that_training_did_not_produce():
+    runs = long_lag.adding_experiment(0, notify=_no_training)["lstm_forget0"]
+    runs.params["W_out"] = runs.params["W_out"] * 1.01
+    assert not np.allclose(long_lag.evaluate(runs).loss, runs.test_loss[:, :, -1], rtol=1e-6)
+
+
+def test_evaluate_on_the_training_split_is_the_fit_to_the_training_sequences():
+    runs = long_lag.train_adding("rnn", T=6, lrs=[0.05], seeds=[2], steps=40, n_train=30,
+                                 n_test=20, batch_size=10)
+    ev = long_lag.evaluate(runs, split="train")
+    (X, y), _ = long_lag._data(2, 6, 30, 20)
+    pred = long_lag._MODELS["rnn"].predict([runs.params[k][:, 0] for k in long_lag._PARAMS],
+                                           X[None])
+    assert ev.split == "train"
+    np.testing.assert_allclose(ev.loss[0, 0], 0.5 * np.mean((pred[0] - y) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(ev.baseline[0], 0.5 * np.var(y), rtol=1e-12)
+    np.testing.assert_allclose(ev.ratio, ev.loss / ev.baseline, rtol=0)
+    with pytest.raises(ValueError):
+        long_lag.evaluate(runs, split="validation")
 
 
 def test_one_stored_run_retrained_in_full():
     """The lesson's main run at seed 0 (LSTM, lr 0.02), all 1,000 steps, against the file."""
-    stored = long_lag.adding_experiment(0)["lstm"]
+    stored = long_lag.adding_experiment(0, notify=_no_training)["lstm"]
     again = long_lag.train_adding("lstm", lrs=[0.02], seeds=[0], **long_lag.LESSON_SETTINGS)
     np.testing.assert_allclose(again.test_loss[0, 0], stored.test_loss[stored.at_lr(0.02), 0],
                                rtol=1e-6)
 
 
-def test_unstored_seeds_are_trained_on_request(monkeypatch):
+def _small(monkeypatch):
     small = dict(long_lag.LESSON_SETTINGS, T=5, steps=3, eval_every=3, n_train=60, n_test=40)
     monkeypatch.setattr(long_lag, "LESSON_SETTINGS", small)
-    runs = long_lag.adding_experiment(100, n_seeds=2)
+    groups = {name: g._replace(steps=small["steps"]) for name, g in long_lag.GROUPS.items()}
+    monkeypatch.setattr(long_lag, "GROUPS", groups)
+    return groups
+
+
+def test_unstored_seeds_are_trained_on_request_after_a_notice(monkeypatch):
+    _small(monkeypatch)
+    told = []
+    runs = long_lag.adding_experiment(100, n_seeds=2, notify=told.append)
+    assert len(told) == 1 and "seeds 100, 101" in told[0]
     assert runs["rnn"].seeds.tolist() == [100, 101]
     assert runs["lstm"].test_loss.shape == (len(long_lag.LESSON_LRS), 2, 2)
     assert runs["lstm_forget0"].forget_bias == 0.0
+    assert runs["rnn_scale1.5"].scale == 1.5
+
+
+def test_only_the_missing_seeds_are_trained(monkeypatch):
+    """Seeds the file holds are read, the others trained and joined in seed order."""
+    groups = _small(monkeypatch)
+    stored = {name: g.train([7, 8]) for name, g in groups.items()}
+    monkeypatch.setattr(long_lag, "_load", lambda: stored)
+    trained = []
+    real_train = long_lag.train_adding
+    monkeypatch.setattr(long_lag, "train_adding",
+                        lambda *a, **k: trained.append(list(k["seeds"])) or real_train(*a, **k))
+    told = []
+    runs = long_lag.adding_experiment(8, n_seeds=2, notify=told.append)
+    assert trained == [[9]] * len(groups)
+    assert len(told) == 1 and "seed 9 " in told[0]
+    for name, g in groups.items():
+        assert runs[name].seeds.tolist() == [8, 9]
+        np.testing.assert_array_equal(runs[name].test_loss[:, 0], stored[name].test_loss[:, 1])
+        np.testing.assert_array_equal(runs[name].test_loss[:, 1], g.train([9]).test_loss[:, 0])
+    assert long_lag.adding_experiment(7, n_seeds=2, notify=_no_training)["rnn"].seeds.tolist() \
+        == [7, 8]
 
 
 def test_initial_params_are_the_runs_starting_point():

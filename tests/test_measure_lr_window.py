@@ -21,6 +21,21 @@ def test_every_run_is_the_engines_train(depth, skips, norm):
             np.testing.assert_allclose(sweep.loss[i, j], ref.loss, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("skips, scale", [(True, 1.0), (False, 0.25)])
+def test_the_hidden_scale_control_rescales_the_hidden_weights_at_init(skips, scale):
+    sweep = learning_rate_sweep(6, skips, [0.01], [3], steps=5, n=30, hidden_scale=scale)
+    X, y = data.spirals(30, rng=3)
+    net = residual.deep_mlp(6, residual=skips, seed=3)
+    plain = residual.deep_mlp(6, residual=False, seed=3)   # the unscaled Xavier draw
+    for l in range(1, 6):
+        np.testing.assert_allclose(scale * plain.weights[l], net.weights[l] * (
+            np.sqrt(6) if skips else 1.0) * scale, rtol=1e-12)
+        net.weights[l] = scale * plain.weights[l]
+    ref = train(net, X, y, steps=5, lr=0.01, loss="cross_entropy", optimizer="adam")
+    np.testing.assert_allclose(sweep.loss[0, 0], ref.loss, rtol=1e-12, atol=0)
+    assert sweep.hidden_scale == scale and sweep.label.endswith(f"hidden weights x {scale:.2g}")
+
+
 def test_labels_name_the_architecture():
     assert learning_rate_sweep(2, False, [0.01], [0], steps=1, n=30).label == "plain, 2 layers"
     assert learning_rate_sweep(3, True, [0.01], [0], steps=1, n=30).label == "residual, 3 layers"

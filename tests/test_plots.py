@@ -99,6 +99,23 @@ def test_plot_lstm_gates_log_axis():
     plt.close("all")
 
 
+def test_lstm_gates_headline_gives_the_values_at_the_first_step():
+    """Two settings whose far-back gradients differ by 10x are told apart by their headlines
+    (lesson 8's explorer question 1 is answered by reading it, not the log axis)."""
+    views = [compute_lstm_gates(forget_bias=fb, T=200, cell_path=True) for fb in (3.5, 4.0)]
+    plot = plots.LstmGatesPlot(views[0])
+    for view in views:
+        text = plot.headline(view)
+        assert "199 steps back" in text
+        assert f"total {view.lstm_dc[0]:.1e}" in text
+        assert f"cell path alone {view.lstm_dc_cell[0]:.1e}" in text
+        assert f"RNN ||dL/dh|| {view.rnn_dh[0]:.1e}" in text
+    assert views[1].lstm_dc_cell[0] > 3 * views[0].lstm_dc_cell[0]
+    plot.update(views[1])
+    assert plot.ax.get_title().count("\n") == 1     # settings above, values below
+    plt.close("all")
+
+
 def test_plot_dashboard_takes_none_a_figure_or_three_axes():
     r = compute_dashboard(depth=2, steps=5)
     axes = plots.plot_dashboard(r)

@@ -94,6 +94,11 @@ def _forget_cases(rng):
     return cases
 
 
+_ONE_GATE = ("that uses only one step's forget gate. Going back T steps along the cell path, "
+             "each step back multiplies by its own forget gate: f_T, then f_(T-1), ... down to "
+             "f_1.")
+
+
 @exercise("cell_gradient_through_time", points=2,
           title="The cell-state gradient after T steps back through the forget gates")
 def _check_cell_gradient(fn, rng):
@@ -105,6 +110,8 @@ def _check_cell_gradient(fn, rng):
         expected = dc_T * np.prod(f, axis=0)
         expect(got, expected, [
             (dc_T * np.sum(f, axis=0), "through time the factors multiply; they do not add up."),
+            (dc_T * f[-1], _ONE_GATE),
+            (dc_T * f[0], _ONE_GATE),
             (lambda: dc_T * np.prod(f[1:], axis=0) if T > 1 else None,
              "one factor is missing: each of the T steps back multiplies by its own f_t."),
             (lambda: dc_T * np.prod(f[:-1], axis=0) if T > 1 else None,
@@ -124,7 +131,9 @@ def _check_cell_gradient(fn, rng):
                                              "T values, do not raise their mean to the power T."),
             (dc_T * np.prod(sig(f), axis=0), "forget_gates are already gate values in (0, 1); do "
                                              "not apply the sigmoid again."),
-        ], context=f"For {inputs}")
+        ], context=f"For {inputs}", reveal=False,
+            fallback="one step back along the cell path multiplies the gradient, unit by unit, "
+                     "by that step's forget gate; T steps back, by all T of them.")
     return "Correct on every test input. Well done!"
 
 
@@ -201,5 +210,5 @@ def _check_residual_jacobian(fn, rng):
             (I + np.diag(tanh(z)) @ W.T, "use the derivative tanh'(z), not tanh(z)."),
             (I + W.T, "the branch passes through tanh: include its slope at z."),
             (I * (1 + tanh_prime(z)), "the branch mixes units through W; it is not diagonal."),
-        ], context=f"For {inputs}")
+        ], context=f"For {inputs}", reveal=False)
     return "Correct on every test input. Well done!"

@@ -105,7 +105,7 @@ def _value(candidate):
         return None  # a wrong variant that does not apply to these shapes
 
 
-def expect(got, expected, wrong=(), context="", rtol=RTOL, atol=0.0, fallback=""):
+def expect(got, expected, wrong=(), context="", rtol=RTOL, atol=0.0, fallback="", reveal=True):
     """Return if ``got`` matches ``expected``; else raise ``Incorrect``.
 
     Parameters
@@ -118,6 +118,8 @@ def expect(got, expected, wrong=(), context="", rtol=RTOL, atol=0.0, fallback=""
     context : str, e.g. ``"For z = [0.5]: dx"``; starts the message
     rtol, atol : the tolerances of ``close``
     fallback : str, a general hint when no known wrong answer matches
+    reveal : bool, show the right answer next to ``got``; False where it would give the exercise
+        away (five forget gates of 0.9 and an expected 0.59 spell out ``0.9 ** 5``)
     """
     expected = np.asarray(expected, dtype=float)
     got_arr = np.asarray(got, dtype=float)
@@ -133,7 +135,8 @@ def expect(got, expected, wrong=(), context="", rtol=RTOL, atol=0.0, fallback=""
     note = _precision_note(got, expected, rtol, atol)
     if note:
         raise Incorrect(f"{lead}{note}")
-    msg = f"{lead}{show_pair(got_arr, expected)}."
+    msg = (f"{lead}{show_pair(got_arr, expected)}." if reveal else
+           f"{lead}got {show(got_arr)}, which is not the right answer.")
     for candidate, hint in wrong:
         value = _value(candidate)
         if value is None or value.shape != expected.shape or close(value, expected, rtol, atol):

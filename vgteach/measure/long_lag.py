@@ -10,8 +10,9 @@ checks that both give the same parameters).
 At T = 100 an LSTM needs several hundred Adam steps: a few minutes of compute for the sweep of
 one lesson. So ``adding_experiment`` returns runs that the package stored for seeds 0-7
 (``vgteach/data/adding_runs.npz``, written by ``python -m vgteach.measure.long_lag``) and
-trains any other seed when asked. ``tests/test_measure_long_lag.py`` retrains the stored runs'
-first steps and one run in full, and checks that the stored parameters give the stored losses.
+trains only the seeds it does not have, saying so before it starts.
+``tests/test_measure_long_lag.py`` retrains the stored runs' first steps and one run in full,
+and ``evaluate`` recomputes any stored model's final loss from its stored parameters.
 
 ``gate_profile`` and ``cell_path_share`` look inside a model (trained or not): its gates on the
 marked steps and elsewhere, and how much of the gradient on the cell state came along the cell
@@ -25,24 +26,55 @@ Examples
 """
 import pathlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import recurrent
+from .._threads import blas_limited
 from .._validation import check_choice, check_float, check_int
 from ..data import adding_problem
 from ._replicas import ReplicaAdam, clip_each
 
-__all__ = ["AddingRuns", "train_adding", "adding_experiment", "initial_params", "GateProfile",
-           "gate_profile", "CellShare", "cell_path_share", "LESSON_SETTINGS", "STORED"]
+__all__ = ["AddingRuns", "train_adding", "adding_experiment", "Group", "GROUPS", "Evaluation",
+           "evaluate", "initial_params", "GateProfile", "gate_profile", "CellShare",
+           "cell_path_share", "LESSON_SETTINGS", "STORED"]
 
 #: The lesson's settings (H = 16, Adam lr 0.02 at the centre of the sweep, batch 48, clip 1).
 LESSON_SETTINGS = {"T": 100, "H": 16, "steps": 1000, "batch_size": 48, "clip": 1.0,
                    "n_train": 512, "n_test": 500, "eval_every": 25}
-#: Learning rates of the lesson's sweep, and the groups it trains: (kind, forget_bias, lrs).
+#: Learning rates of the lesson's sweep.
 LESSON_LRS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
-GROUPS = {"lstm": ("lstm", 1.0, LESSON_LRS), "rnn": ("rnn", 1.0, LESSON_LRS),
-          "lstm_forget0": ("lstm", 0.0, (0.02,))}
+
+
+class Group(NamedTuple):
+    """One group of runs of the lesson: a model and its learning rates, trained with
+    ``LESSON_SETTINGS`` except where this says otherwise."""
+
+    kind: str
+    lrs: tuple
+    forget_bias: float = 1.0      # LSTM forget-gate bias at init
+    scale: float = 1.0            # singular value of the recurrent weight blocks at init
+    steps: int = LESSON_SETTINGS["steps"]
+
+    def settings(self):
+        """``LESSON_SETTINGS`` with this group's number of steps."""
+        return dict(LESSON_SETTINGS, steps=self.steps)
+
+    def train(self, seeds):
+        """Train this group's runs for ``seeds`` (``train_adding``)."""
+        return train_adding(self.kind, lrs=self.lrs, seeds=seeds, forget_bias=self.forget_bias,
+                            scale=self.scale, **self.settings())
+
+
+#: The groups the lesson reads: the LSTM and the RNN over the sweep; controls: the LSTM from
+#: forget-gate bias 0 (PyTorch's default), the RNN started at ||Wh||_2 = 1.5 (its gradient
+#: reaches further back at init than the LSTM's at bias 1), the LSTM at the smallest rate for
+#: three times the steps.
+GROUPS = {"lstm": Group("lstm", LESSON_LRS), "rnn": Group("rnn", LESSON_LRS),
+          "lstm_forget0": Group("lstm", (0.02,), forget_bias=0.0),
+          "rnn_scale1.5": Group("rnn", LESSON_LRS, scale=1.5),
+          "lstm_slow": Group("lstm", (0.002,), steps=3000)}
 #: Where the stored runs live, and the seeds they cover.
 STORED = pathlib.Path(__file__).resolve().parents[1] / "data" / "adding_runs.npz"
 STORED_SEEDS = tuple(range(8))
@@ -64,6 +96,7 @@ class AddingRuns:
     baseline : ndarray (n_seed,), the half-MSE of predicting the test targets' mean
     params : dict of ndarray (n_lr, n_seed, ...), the trained ``Wx, Wh, b, W_out, b_out``
     settings : dict, ``T, H, steps, batch_size, clip, n_train, n_test, eval_every``
+    scale : float, singular value of the recurrent weight blocks at init
     """
 
     kind: str
@@ -75,6 +108,7 @@ class AddingRuns:
     baseline: np.ndarray
     params: dict
     settings: dict = field(default_factory=dict)
+    scale: float = 1.0
 
     @property
     def ratio(self):
@@ -111,7 +145,20 @@ class AddingRuns:
         idx = [int(np.flatnonzero(self.seeds == s)[0]) for s in seeds]
         return AddingRuns(self.kind, self.forget_bias, self.lrs.copy(), self.seeds[idx],
                           self.eval_steps.copy(), self.test_loss[:, idx], self.baseline[idx],
-                          {k: v[:, idx] for k, v in self.params.items()}, dict(self.settings))
+                          {k: v[:, idx] for k, v in self.params.items()}, dict(self.settings),
+                          self.scale)
+
+    @staticmethod
+    def join(parts):
+        """The runs of ``parts`` (same model, learning rates and settings; other seeds) as one
+        ``AddingRuns``, seeds in the order of ``parts``."""
+        first = parts[0]
+        cat = lambda arrays, axis: np.concatenate(arrays, axis=axis)  # noqa: E731
+        return AddingRuns(first.kind, first.forget_bias, first.lrs.copy(),
+                          cat([r.seeds for r in parts], 0), first.eval_steps.copy(),
+                          cat([r.test_loss for r in parts], 1), cat([r.baseline for r in parts], 0),
+                          {k: cat([r.params[k] for r in parts], 1) for k in first.params},
+                          dict(first.settings), first.scale)
 
 
 def _streams(seed):
@@ -120,31 +167,38 @@ def _streams(seed):
     return np.random.default_rng(data_seq), np.random.default_rng(model_seq)
 
 
-def initial_params(kind, seed, H=16, D=2, forget_bias=1.0):
+def _data(seed, T, n_train, n_test):
+    """A seed's training and test sequences: ``((X, y), (X_test, y_test))``."""
+    data_rng, _ = _streams(seed)
+    return adding_problem(n_train, T, data_rng), adding_problem(n_test, T, data_rng)
+
+
+def initial_params(kind, seed, H=16, D=2, forget_bias=1.0, scale=1.0):
     """The parameters a run with this ``seed`` starts from (``train_sequence_model``'s init)."""
     _, rng = _streams(seed)
-    return _init(kind, rng, D, H, forget_bias)
+    return _init(kind, rng, D, H, forget_bias, scale)
 
 
-def _init(kind, rng, D, H, forget_bias):
+def _init(kind, rng, D, H, forget_bias, scale=1.0):
     if kind == "rnn":
-        p = recurrent.init_rnn(D, H, rng)
+        p = recurrent.init_rnn(D, H, rng, scale=scale)
     else:
-        p = recurrent.init_lstm(D, H, rng, forget_bias=forget_bias)
+        p = recurrent.init_lstm(D, H, rng, forget_bias=forget_bias, scale=scale)
     p["W_out"] = rng.normal(0.0, np.sqrt(1.0 / H), size=(H, 1))
     p["b_out"] = np.zeros(1)
     return p
 
 
+@blas_limited
 def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forget_bias=1.0,
-                 n_train=512, n_test=500, eval_every=25):
+                 n_train=512, n_test=500, eval_every=25, scale=1.0):
     """Train a tanh RNN or an LSTM (with a linear readout of the last hidden state) on the
     adding problem at every learning rate in ``lrs`` and every seed in ``seeds``.
 
     Each seed draws its own ``n_train`` training and ``n_test`` test sequences and its own
     initial weights and mini-batches; the learning rates of one seed share them. Every run is
     ``train.train_sequence_model(kind, X, y, H, steps, lr, rng, "adam", clip, batch_size,
-    forget_bias)`` with the seed's data and model streams.
+    forget_bias, scale)`` with the seed's data and model streams.
 
     Parameters
     ----------
@@ -159,6 +213,7 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
     forget_bias : float, LSTM forget-gate bias at init
     n_train, n_test : int, training and test sequences per seed
     eval_every : int, measure the test loss every this many steps (and at the end)
+    scale : float, singular value of the recurrent weight blocks at init (``init_rnn``)
 
     Returns
     -------
@@ -174,6 +229,7 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
     eval_every = check_int(eval_every, "eval_every", "train_adding", low=1)
     clip = check_float(clip, "clip", "train_adding", low=0.0)
     forget_bias = check_float(forget_bias, "forget_bias", "train_adding")
+    scale = check_float(scale, "scale", "train_adding", low=0.0)
     lrs = np.asarray(lrs, dtype=float).ravel()
     seeds = np.asarray(seeds, dtype=int).ravel()
     if lrs.size == 0 or seeds.size == 0 or np.any(lrs <= 0):
@@ -182,10 +238,11 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
     n_lr, n_seed = lrs.size, seeds.size
     train, test, rngs, start = [], [], [], []
     for s in seeds:
-        data_rng, model_rng = _streams(s)
-        train.append(adding_problem(n_train, T, data_rng))
-        test.append(adding_problem(n_test, T, data_rng))
-        start.append(_init(kind, model_rng, 2, H, forget_bias))
+        _, model_rng = _streams(s)
+        train_set, test_set = _data(s, T, n_train, n_test)
+        train.append(train_set)
+        test.append(test_set)
+        start.append(_init(kind, model_rng, 2, H, forget_bias, scale))
         rngs.append(model_rng)
     # replica k runs lrs[k // n_seed] on seeds[k % n_seed]; it draws its mini-batches from a
     # copy of its seed's model stream as that stands after the init (as train_sequence_model)
@@ -215,7 +272,7 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
     return AddingRuns(kind, forget_bias, lrs, seeds, np.array(eval_steps),
                       np.array(evals).T.reshape(shape + (-1,)), baseline,
                       {k: p.reshape(shape + p.shape[1:]) for k, p in zip(_PARAMS, params)},
-                      settings)
+                      settings, scale)
 
 
 def _copy_rng(rng):
@@ -349,30 +406,47 @@ def _input_grads(da, X, h):
 # The lesson's experiment, stored
 # ------------------------------------------------------------------------------------------
 
-def adding_experiment(seed, n_seeds=3, recompute=False):
+def adding_experiment(seed, n_seeds=3, recompute=False, notify=print):
     """The lesson's adding-problem runs at T = 100 for seeds ``seed, seed + 1, ...``.
 
-    Three groups, each an ``AddingRuns`` over ``n_seeds`` seeds: ``"lstm"`` and ``"rnn"`` at the
-    learning rates ``LESSON_LRS``, and ``"lstm_forget0"`` (forget-gate bias 0, PyTorch's default)
-    at lr 0.02; settings ``LESSON_SETTINGS``. Seeds in ``STORED_SEEDS`` come from the stored
-    file (``recompute=True`` retrains them); any other seed is trained now (about a minute per
-    seed).
+    One ``AddingRuns`` per group of ``GROUPS``, over ``n_seeds`` seeds: ``"lstm"`` and ``"rnn"``
+    at the learning rates ``LESSON_LRS``; the controls ``"lstm_forget0"`` (forget-gate bias 0,
+    PyTorch's default, lr 0.02), ``"rnn_scale1.5"`` (the RNN started at ``||Wh||_2 = 1.5``) and
+    ``"lstm_slow"`` (lr 0.002 for 3,000 steps); settings ``LESSON_SETTINGS``. Seeds in
+    ``STORED_SEEDS`` come from the stored file; only the seeds it does not hold are trained now
+    (about two minutes of CPU per seed for all groups), and ``notify`` says so before training
+    starts. ``recompute=True`` retrains every seed.
+
+    Parameters
+    ----------
+    seed : int, the first seed
+    n_seeds : int
+    recompute : bool, ignore the stored runs and retrain them all
+    notify : callable(str) or None, told which seeds will be trained before training starts
 
     Returns
     -------
-    dict of AddingRuns, keyed ``"lstm"``, ``"rnn"``, ``"lstm_forget0"``
+    dict of AddingRuns, keyed by the names of ``GROUPS``
     """
     seeds = [int(seed) + k for k in range(check_int(n_seeds, "n_seeds", "adding_experiment",
                                                       low=1))]
     stored = {} if recompute else _load()
+    have = {name: [s for s in seeds if name in stored and s in stored[name].seeds]
+            for name in GROUPS}
+    missing = sorted({s for name in GROUPS for s in seeds if s not in have[name]})
+    if missing and notify is not None:
+        which = ", ".join(str(s) for s in missing)
+        why = ("recompute=True" if recompute else
+               f"the package stores seeds {STORED_SEEDS[0]}-{STORED_SEEDS[-1]} only")
+        notify(f"Training the adding-problem runs for seed{'s' if len(missing) > 1 else ''} "
+               f"{which} now ({why}): about two minutes of CPU per seed. The other seeds are "
+               "read from the stored file.")
     out = {}
-    for name, (kind, forget_bias, lrs) in GROUPS.items():
-        have = stored.get(name)
-        if have is not None and all(s in have.seeds for s in seeds):
-            out[name] = have.select(seeds)
-        else:
-            out[name] = train_adding(kind, lrs=lrs, seeds=seeds, forget_bias=forget_bias,
-                                     **LESSON_SETTINGS)
+    for name, group in GROUPS.items():
+        new = [s for s in seeds if s not in have[name]]
+        parts = ([stored[name].select(have[name])] if have[name] else []) + \
+                ([group.train(new)] if new else [])
+        out[name] = AddingRuns.join(parts).select(seeds)
     return out
 
 
@@ -381,23 +455,30 @@ def _load():
         return {}
     with np.load(STORED) as f:
         stored = {}
-        for name, (kind, forget_bias, lrs) in GROUPS.items():
-            settings = {k: f[f"{name}/settings/{k}"].item() for k in LESSON_SETTINGS}
-            if settings != LESSON_SETTINGS or not np.allclose(f[f"{name}/lrs"], lrs):
+        for name, group in GROUPS.items():
+            want = group.settings()
+            if f"{name}/lrs" not in f.files:
+                continue
+            settings = {k: f[f"{name}/settings/{k}"].item() for k in want}
+            if settings != want or not np.allclose(f[f"{name}/lrs"], group.lrs):
                 continue  # stored with other settings: recompute rather than mislead
             stored[name] = AddingRuns(
-                kind, forget_bias, f[f"{name}/lrs"], f[f"{name}/seeds"],
+                group.kind, group.forget_bias, f[f"{name}/lrs"], f[f"{name}/seeds"],
                 f[f"{name}/eval_steps"], f[f"{name}/test_loss"], f[f"{name}/baseline"],
-                {k: f[f"{name}/params/{k}"] for k in _PARAMS}, settings)
+                {k: f[f"{name}/params/{k}"] for k in _PARAMS}, settings, group.scale)
         return stored
 
 
-def store(path=STORED, seeds=STORED_SEEDS):
-    """Train every group of ``adding_experiment`` for ``seeds`` and write them to ``path``
-    (one seed at a time, which keeps memory small)."""
-    write(path, {name: [train_adding(kind, lrs=lrs, seeds=[s], forget_bias=forget_bias,
-                                     **LESSON_SETTINGS) for s in seeds]
-                 for name, (kind, forget_bias, lrs) in GROUPS.items()})
+def store(path=STORED, seeds=STORED_SEEDS, groups=None):
+    """Train the groups of ``GROUPS`` (all, or the names in ``groups``) for ``seeds`` and write
+    them to ``path`` (one seed at a time, which keeps memory small). Groups not retrained keep
+    what the file holds for them."""
+    names = list(GROUPS) if groups is None else list(groups)
+    kept = {} if path != STORED else _load()
+    runs = {name: [r] for name, r in kept.items() if name not in names}
+    for name in names:
+        runs[name] = [GROUPS[name].train([s]) for s in seeds]
+    write(path, {name: runs[name] for name in GROUPS if name in runs})
 
 
 def write(path, runs):
@@ -415,6 +496,57 @@ def write(path, runs):
         for k, v in first.settings.items():
             arrays[f"{name}/settings/{k}"] = np.array(v)
     np.savez_compressed(path, **arrays)
+
+
+@dataclass
+class Evaluation:
+    """Losses of trained models recomputed from their parameters, on a seed's own sequences.
+
+    Attributes
+    ----------
+    split : {"train", "test"}
+    loss : ndarray (n_lr, n_seed), half-MSE of each trained model
+    baseline : ndarray (n_seed,), half-MSE of predicting the mean target of those sequences
+    """
+
+    split: str
+    loss: np.ndarray
+    baseline: np.ndarray
+
+    @property
+    def ratio(self):
+        """``loss / baseline``: 1 = no better than the mean, 0 = perfect."""
+        return self.loss / self.baseline[None, :]
+
+
+@blas_limited
+def evaluate(runs, split="test"):
+    """Run every trained model of ``runs`` on its seed's training or test sequences.
+
+    On ``"test"`` the loss is the last entry of ``runs.test_loss`` when the parameters are the
+    ones that training produced: a check of a stored file that costs one forward pass, not a
+    retraining. On ``"train"`` it says how well each model fits the sequences it was trained on.
+
+    Parameters
+    ----------
+    runs : AddingRuns
+    split : {"train", "test"}
+
+    Returns
+    -------
+    Evaluation
+    """
+    check_choice(split, "split", "evaluate", ("train", "test"))
+    s = runs.settings
+    model = _MODELS[runs.kind]
+    loss, baseline = np.empty((runs.lrs.size, runs.seeds.size)), np.empty(runs.seeds.size)
+    for j, seed in enumerate(runs.seeds):
+        X, y = _data(seed, s["T"], s["n_train"], s["n_test"])[split == "test"]
+        params = [runs.params[k][:, j] for k in _PARAMS]
+        pred = model.predict(params, np.broadcast_to(X, (runs.lrs.size,) + X.shape))
+        loss[:, j] = _half_mse(pred, y[None])
+        baseline[j] = 0.5 * np.mean((y - y.mean()) ** 2)
+    return Evaluation(split, loss, baseline)
 
 
 # ------------------------------------------------------------------------------------------
@@ -501,6 +633,7 @@ def _cell_grads(dh, cache):
     return recurrent.lstm_backward(dh, cache).dc
 
 
-if __name__ == "__main__":  # python -m vgteach.measure.long_lag: rewrite the stored runs
-    store()
+if __name__ == "__main__":  # python -m vgteach.measure.long_lag [group ...]: rewrite the file
+    import sys
+    store(groups=sys.argv[1:] or None)
     print(f"wrote {STORED}")

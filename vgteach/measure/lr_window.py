@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import residual
+from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..data import spirals
 from ._replicas import ReplicaAdam
@@ -42,6 +43,7 @@ class LRSweep:
     loss : ndarray (n_lr, n_seed, steps), full-batch cross-entropy before each step
     norm : None or "batch", batch normalization of the hidden layers
     chance : float, ``log(3)``: the loss of predicting 1/3 for every class
+    hidden_scale : None or float, the control of ``learning_rate_sweep`` (None: ``deep_mlp``'s)
     """
 
     depth: int
@@ -51,12 +53,15 @@ class LRSweep:
     loss: np.ndarray
     norm: str = None
     chance: float = float(np.log(3.0))
+    hidden_scale: float = None
 
     @property
     def label(self):
-        """``"plain, 30 layers"``, ``"plain + batch norm, 30 layers"``, ``"residual, ..."``."""
+        """``"plain, 30 layers"``, ``"plain + batch norm, 30 layers"``, ``"residual, ..."``
+        (with ``", hidden weights x 0.18"`` for the ``hidden_scale`` control)."""
         kind = "residual" if self.residual else "plain"
-        return f"{kind}{' + batch norm' if self.norm else ''}, {self.depth} layers"
+        scale = "" if self.hidden_scale is None else f", hidden weights x {self.hidden_scale:.2g}"
+        return f"{kind}{' + batch norm' if self.norm else ''}, {self.depth} layers{scale}"
 
     def final(self, steps=None):
         """Mean loss over the last 10 of the first ``steps`` steps (all by default),
@@ -83,7 +88,9 @@ def window(sweep, threshold=0.1, steps=None):
     return sweep.lrs[ok]
 
 
-def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, norm=None):
+@blas_limited
+def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, norm=None,
+                        hidden_scale=None):
     """Train ``residual.deep_mlp(depth, residual_skips, norm=norm, seed=s)`` on
     ``spirals(n, rng=s)`` with full-batch Adam at every learning rate in ``lrs`` and every seed
     in ``seeds``.
@@ -97,6 +104,9 @@ def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, nor
     steps : int, Adam steps (full batch)
     n : int, spiral points per data set
     norm : None or "batch", batch normalization of every hidden pre-activation
+    hidden_scale : None or float, a control: start the hidden-to-hidden weights at this multiple
+        of their Xavier draw instead of ``deep_mlp``'s (1 for a plain net, ``1/sqrt(depth)``
+        for a residual one), e.g. ``1.0`` for full-size residual branches
 
     Returns
     -------
@@ -116,6 +126,11 @@ def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, nor
     data = [spirals(n, rng=int(s)) for s in seeds]
     nets = [residual.deep_mlp(depth, residual=residual_skips, norm=norm, seed=int(s))
             for s in seeds]
+    if hidden_scale is not None:
+        own = 1.0 / np.sqrt(depth) if residual_skips else 1.0
+        for net in nets:
+            for l in range(1, depth):
+                net.weights[l] = net.weights[l] * (float(hidden_scale) / own)
     # replica k = (learning rate k // n_seed, seed k % n_seed): lr-major, like the result
     X = np.stack([x for x, _ in data] * lrs.size)
     onehot = np.stack([np.eye(3)[y] for _, y in data] * lrs.size)
@@ -138,7 +153,8 @@ def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, nor
         loss[:, t], grads = _loss_and_grads(layout, params, X, onehot)
         adam.step([flat], [np.concatenate([g.reshape(K, -1) for g in grads], axis=1)])
     return LRSweep(depth, bool(residual_skips), lrs, seeds,
-                   loss.reshape(lrs.size, seeds.size, steps), norm)
+                   loss.reshape(lrs.size, seeds.size, steps), norm,
+                   hidden_scale=None if hidden_scale is None else float(hidden_scale))
 
 
 class _Layout:

@@ -115,8 +115,17 @@ class LstmGatesPlot(Plot):
             self._legend_for = view.show_cell_path
 
     def headline(self, view):
+        """The settings, then the values at the first step, ``T - 1`` steps back (the curves'
+        left ends), so that they can be read and compared without reading the log axis."""
+        far = lambda values: f"{float(np.asarray(values)[0]):.1e}"  # noqa: E731
+        cell = "" if view.lstm_dc_cell is None else f", cell path alone {far(view.lstm_dc_cell)}"
         return (f"forget bias {view.forget_bias:g} (mean f = {view.mean_forget:.2f}), "
-                f"input bias {view.input_bias:g}, T = {view.T}")
+                f"input bias {view.input_bias:g}, T = {view.T}; {view.T - 1} steps back: "
+                f"LSTM ||dL/dc|| total {far(view.lstm_dc)}{cell}, RNN ||dL/dh|| "
+                f"{far(view.rnn_dh)}")
+
+    def set_headline(self, text):
+        self.ax.set_title(text.replace("; ", "\n"), fontsize="small", y=1.0)
 
     def describe_panels(self, view):
         back = view.T - 1
