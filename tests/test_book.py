@@ -152,9 +152,6 @@ def test_pages_refer_to_nothing_outside_the_book(book):
     assert not list((book / "_static").rglob("tex-chtml.js")), "MathJax inside _static/"
 
 
-@pytest.mark.xfail(strict=True, reason="the lessons' figures carry no alt text yet: the plots "
-                   "helper's alt-text mechanism (output metadata {'image/png': {'alt': ...}}, "
-                   "or an HTML fallback with <img alt>) will add it; remove this mark then")
 def test_every_figure_has_alt_text(book):
     """Screen readers read a figure's alt text; a file name says nothing (Sphinx writes the
     file's path when a figure has none, which passes axe-core's image-alt rule)."""
