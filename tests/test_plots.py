@@ -372,3 +372,23 @@ def test_dashboard_draws_a_run_that_diverged_at_step_2_as_a_dot():
     assert plot.loss.get_marker() == "o" and "over 1 step:" in plot.alt_text()
     plot.update(compute_dashboard(depth=2, steps=20))
     assert plot.loss.get_marker() == "None" and "over 20 steps:" in plot.alt_text()
+
+
+def test_describe_lines_names_reference_lines_and_the_log_scale_once():
+    from matplotlib.figure import Figure
+    ax = Figure().subplots()
+    ax.plot([1, 2, 3], [1.0, 0.1, 0.01], label="gain")
+    ax.axhline(0.25, ls=":")
+    ax.set_yscale("log")
+    ax.set_ylabel("gain (log)")
+    ax.set_xlabel("layer")
+    text = plots.access.describe_lines(ax)
+    assert text.count("log") == 1, text
+    assert "gain: from 1 at 1 to 0.01 at 3" in text
+    ax.set_ylabel("gain")
+    assert "gain (log scale) against layer" in plots.access.describe_lines(ax)
+    ax2 = Figure().subplots()
+    ax2.axhline(0.25)
+    ax2.axvline(2.0)
+    text = plots.access.describe_lines(ax2)
+    assert "a horizontal line at 0.25." in text and "a vertical line at 2." in text, text

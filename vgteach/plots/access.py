@@ -185,7 +185,7 @@ def describe_lines(ax, what=None):
     named = [ln for ln in lines if not ln.get_label().startswith("_")]
     y = plain_text(ax.get_ylabel()) or "value"
     x = plain_text(ax.get_xlabel()) or "x"
-    scale = " (log scale)" if ax.get_yscale() == "log" else ""
+    scale = " (log scale)" if ax.get_yscale() == "log" and "log" not in y.lower() else ""
     title = plain_text(ax.get_title())
     head = (f"{what or 'Line plot'}" + (f" '{title}'" if title else "")
             + f": {y}{scale} against {x}.")
@@ -198,6 +198,13 @@ def describe_lines(ax, what=None):
             continue
         xs, ys = xs[ok], ys[ok]
         name = "" if ln.get_label().startswith("_") else f"{plain_text(ln.get_label())}: "
+        if ln.get_transform() is not ax.transData and np.ptp(ys) == 0:
+            # axhline: x runs over the axes (0 to 1), not over the data
+            parts.append(f"{name or 'a '}horizontal line at {format_number(ys[0])}.")
+            continue
+        if ln.get_transform() is not ax.transData and np.ptp(xs) == 0:
+            parts.append(f"{name or 'a '}vertical line at {format_number(xs[0])}.")
+            continue
         parts.append(f"{name}from {format_number(ys[0])} at {format_number(xs[0])} to "
                      f"{format_number(ys[-1])} at {format_number(xs[-1])} (lowest "
                      f"{format_number(ys.min())}, highest {format_number(ys.max())}).")
