@@ -80,3 +80,24 @@ def test_unknown_activation_has_helpful_error():
         act.get("swish")
     with pytest.raises(ValueError, match="The 'activation' parameter of MLP must be one of"):
         act.get(["relu"], "MLP")  # unhashable: still the template, not a TypeError
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_slopes_are_accurate_to_a_few_ulps_everywhere(name):
+    """sigmoid'(z) and tanh'(z) against 40-digit decimal arithmetic, far into the tails where
+    ``s (1 - s)`` and ``1 - t**2`` cancel to 0 (z > 37 and |z| > 19.1)."""
+    z = np.concatenate([np.linspace(-700, 700, 1401), np.linspace(-40, 40, 801) + 1e-3])
+    if name == "tanh":
+        z = z / 2
+    with decimal.localcontext() as ctx:
+        ctx.prec = 40
+        exact = []
+        for v in z.tolist():
+            e = (-abs(decimal.Decimal(v)) * (2 if name == "tanh" else 1)).exp()
+            exact.append(float((4 if name == "tanh" else 1) * e / (1 + e) ** 2))
+    exact = np.array(exact)
+    got = act.ACTIVATIONS[name][1](z)
+    normal = exact > np.finfo(float).tiny
+    rel = np.abs(got[normal] - exact[normal]) / exact[normal]
+    assert rel.max() < 6 * np.finfo(float).eps
+    assert np.all(got[np.abs(z) > 30] > 0)  # where the textbook forms give exactly 0

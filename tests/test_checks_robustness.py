@@ -273,6 +273,11 @@ case("sigmoid_prime", lambda z: float(np.mean(mine(z))), False, "one value per e
 case("sigmoid_prime", lambda z: mine(z).ravel()[:1], False, "shape", label="wrong shape")
 case("sigmoid_prime", lambda z: mine(z).astype(int), False, "expected", label="int dtype")
 case("sigmoid_prime", lambda z: s(z) * (1 + s(z)), False, "check the sign", label="sign error")
+case("sigmoid_prime", lambda z: (s(z + 6e-6) - s(z - 6e-6)) / 1.2e-5, False, "finite difference",
+     label="a centred difference at its best step")
+case("tanh_prime", lambda z: (np.tanh(z + 1e-5) - np.tanh(z - 1e-5)) / 2e-5, False,
+     "finite difference", label="a centred difference")
+case("tanh_prime", lambda z: 1 / np.cosh(z) ** 2, True, "Correct", label="sech squared")
 case("sigmoid_prime", lambda z: s(z), False, "the sigmoid itself", label="sigmoid itself")
 case("sigmoid_prime", lambda z: z * (1 - z), False, "expects the sigmoid's output",
      label="formula on z")

@@ -8,14 +8,19 @@ import numpy as np
 from .. import activations as act
 from .. import layers
 from ..chain import chain_gradients
-from .compare import expect
-from .isolation import Numbers, call, describe
+from .compare import close, expect
+from .isolation import EPS64, Numbers, call, describe
 from .results import Incorrect, exercise
 
 s, sp = act.sigmoid, act.sigmoid_prime
 #: slopes of activations are at most 1: values below this are rounding noise of float64 near 1
 # (e.g. 1 - sigmoid(30) cancels to ~1e-3 relative accuracy), so it is their absolute tolerance
 SLOPE_ATOL = 1e-12
+
+#: an exact formula written any way in float64 is within ~5e-14 of the slope at the scale of
+#: the test array (checked for the textbook and the cosh forms up to |z| = 12); a centred
+#: difference, at its best step h ~ 6e-6, is off by ~1e-10 relative: it is not a formula
+SLOPE_RTOL = 1e-12
 
 # Fixed inputs every run sees: moderate |z| so that a correct formula written the textbook way,
 # exp(-z) / (1 + exp(-z))**2, is not punished for overflow; a stability note is added instead.
@@ -56,10 +61,18 @@ def _elementwise(fn, name, reference, wrong, z_tests):
             raise Incorrect(f"{name}({inputs}) returned a NaN or inf: {describe(np.asarray(got))}"
                             ". The derivative is finite everywhere.")
         try:
-            expect(got, expected, context=f"For {inputs}", atol=SLOPE_ATOL)
+            expect(got, expected, context=f"For {inputs}", rtol=SLOPE_RTOL, atol=SLOPE_ATOL)
             continue
         except Incorrect:
             pass
+        if getattr(got, "eps", EPS64) <= EPS64 and close(got, expected, atol=SLOPE_ATOL):
+            err = np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-3))
+            raise Incorrect(
+                f"For {inputs} your slopes agree with the exact derivative to only about "
+                f"{max(1, int(-np.log10(err)))} significant digits, where float64 keeps 15-16: "
+                "that is what a finite difference (a measured slope) gives. The exercise asks "
+                "for the exact derivative, a formula built from the activation's value at z "
+                "(lesson 1 derives it).")
         # Two misconceptions can agree on one input (at z = 0, s(1+s) = 1-s**2 = 0.75): hint
         # only at one that matches on every test input the learner's function handles.
         others = _outputs(fn, name, z_tests)
