@@ -263,3 +263,33 @@ def test_dashboard_shows_a_diverged_run_at_every_later_step_count():
         assert run.steps_done == expected.diverged_at - 1
     assert e._compute.advance(**dict(e.values(), steps=200)) is True
     plt.close("all")
+
+
+def _compute_ahead(e, limit):
+    """Run the explorer's work ahead to its end, as the event loop would; the number of parts."""
+    for n in range(limit):
+        todo = [v for v in e.ahead() if not e._compute.ready(**v)]
+        if not todo:
+            return n
+        e._compute.advance(**todo[0])
+    raise AssertionError(f"work ahead did not end after {limit} parts: {todo[0]}")
+
+
+@pytest.mark.parametrize("name", ["dashboard", "residual", "lstm_gates"])
+def test_work_ahead_always_ends_and_leaves_every_neighbour_ready(name):
+    """Computing ahead runs while the learner looks: every part must make progress, or the
+    kernel spins and every widget slows (a run trained past a step count it never stopped at
+    once made the dashboard advance forever). Moves up and down the first slider included."""
+    e = explorers.EXPLORERS[name](depth=4) if name != "lstm_gates" else \
+        explorers.EXPLORERS[name]()
+    slider_name = "steps" if name == "dashboard" else next(
+        n for n, c in e.controls.items() if hasattr(c, "step"))
+    control = e.controls[slider_name]
+    for value in (control.value + control.step, control.value, control.value - control.step):
+        control.value = value
+        _compute_ahead(e, limit=2000)
+        assert all(e._compute.ready(**v) for v in e.ahead())
+        n_before = e.n_updates
+        control.value = value + control.step        # a neighbour: found ready, no training
+        assert e._compute.ready(**e.values()) and e.n_updates == n_before + 1
+        control.value = value

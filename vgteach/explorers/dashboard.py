@@ -33,23 +33,30 @@ class DashboardRuns:
         return DashboardRun(**{k: v for k, v in values.items() if k != "steps"}, seed=self.seed)
 
     def _run(self, values):
+        """The run kept for ``values``' settings; a new one if the kept run went past
+        ``values["steps"]`` without stopping there (it cannot report that count)."""
         settings = {k: v for k, v in values.items() if k != "steps"}
         key = _key(settings)
         run = self._runs.get(key)
-        if run is None:
+        steps = values["steps"]
+        if run is None or (run.steps_done >= steps and not run.reports(steps)):
             run = self._runs[key] = self._new_run(values)
             while len(self._runs) > self.maxsize:
                 self._runs.popitem(last=False)
         self._runs.move_to_end(key)
         return run
 
+    def _part(self, run, steps):
+        """Train ``run`` one part (``chunk`` steps, or fewer to land on ``steps``) toward
+        ``steps``. Parts stop at every multiple of ``chunk``, so a run can later report any
+        count the slider offers below the one it reached."""
+        if run.steps_done < steps and run.diverged_at is None:
+            run.advance(min(self.chunk - run.steps_done % self.chunk, steps - run.steps_done))
+
     def __call__(self, **values):
         steps, run = values["steps"], self._run(values)
-        if steps > run.steps_done:
-            run.advance(steps - run.steps_done)
-        if not run.reports(steps):  # a count this run passed without stopping: train anew
-            run = self._new_run(values)
-            run.advance(steps)
+        while not run.reports(steps):
+            self._part(run, steps)
         return run.result(steps)
 
     def ready(self, **values):
@@ -58,10 +65,9 @@ class DashboardRuns:
         return key in self._runs and self._runs[key].reports(values["steps"])
 
     def advance(self, **values):
-        """Train the run of ``values`` one part further toward its ``steps``."""
-        run = self._run(values)
-        if run.steps_done < values["steps"]:
-            run.advance(min(self.chunk, values["steps"] - run.steps_done))
+        """Train the run of ``values`` one part further toward its ``steps``; True when ready.
+        Every call makes progress, so computing ahead always ends."""
+        self._part(self._run(values), values["steps"])
         return self.ready(**values)
 
 
