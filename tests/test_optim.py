@@ -60,3 +60,16 @@ def test_make_optimizer():
         optim.Adam(eps=-1e-8)
     with pytest.raises(ValueError, match="'lr' parameter of SGD"):
         optim.SGD(lr=-1)
+
+
+def test_norm_is_numpys_bit_for_bit():
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=s) * 10.0 ** rng.integers(-200, 200) for s in
+              [(7,), (64, 32), (3, 5, 4)]]
+    arrays += [a.T for a in arrays] + [arrays[1][::2, 1::3], np.zeros((3, 2)),
+                                       np.array([1e200, 1e200]), np.array([np.nan, 1.0])]
+    for a in arrays:
+        with np.errstate(over="ignore"):  # both overflow the same way (1e200: inf)
+            expected = np.linalg.norm(a)
+            got = optim.norm(a)
+        assert (got == expected) or (np.isnan(got) and np.isnan(expected)), a.shape

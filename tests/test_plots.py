@@ -260,6 +260,8 @@ def test_course_style_is_colour_blind_safe_and_explicit():
 @pytest.mark.parametrize("make, results", [
     (plots.LstmGatesPlot, [compute_lstm_gates(T=t, cell_path=True) for t in (30, 40)]),
     (plots.DashboardPlot, [compute_dashboard(depth=3, steps=8, lr=lr) for lr in (0.5, 0.3)]),
+    # tick labels: some kept (steps, the saturation axis), some moved or new (depth 3 -> 5)
+    (plots.DashboardPlot, [compute_dashboard(depth=d, steps=8, lr=0.3) for d in (3, 5)]),
 ])
 def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
     import io
@@ -269,6 +271,8 @@ def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
     plot.update(results[1])
     pasted = plot.png()                  # unchanged decorations come from the last draw's pixels
     assert plot._pixels and not plot.timings["relayout"]
+    ticks = [label for label, shown in plot._pixels.items() if shown[0][0] == "tick"]
+    assert ticks  # tick labels are pasted too
     plot._pixels = {}
     drawn = plot.png()                   # everything typeset again
     a, b = (np.asarray(Image.open(io.BytesIO(p)), dtype=int) for p in (pasted, drawn))
@@ -392,3 +396,13 @@ def test_describe_lines_names_reference_lines_and_the_log_scale_once():
     ax2.axvline(2.0)
     text = plots.access.describe_lines(ax2)
     assert "a horizontal line at 0.25." in text and "a vertical line at 2." in text, text
+
+
+def test_explorer_png_is_the_canvas_pixel_for_pixel():
+    import io
+    from PIL import Image
+    plot = plots.DashboardPlot(compute_dashboard(depth=3, steps=8), headline=False)
+    png = plot.png()
+    decoded = np.asarray(Image.open(io.BytesIO(png)))
+    assert decoded.shape[2] == 3 and len(png) < decoded.size // 5  # RGB, compressed
+    assert np.array_equal(decoded, np.asarray(plot._canvas.buffer_rgba())[:, :, :3])

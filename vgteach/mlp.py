@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations, initializers, layers
+from . import activations, initializers, layers, optim
 from ._threads import blas_limited
 from ._validation import check_choice
 
@@ -75,17 +75,17 @@ class Gradients:
     @property
     def delta_norms(self):
         """Frobenius norm of each layer's error term, ndarray (L,)."""
-        return np.array([np.linalg.norm(d) for d in self.delta])
+        return np.array([optim.norm(d) for d in self.delta])
 
     @property
     def dW_norms(self):
         """Frobenius norm of each layer's weight gradient, ndarray (L,)."""
-        return np.array([np.linalg.norm(g) for g in self.dW])
+        return np.array([optim.norm(g) for g in self.dW])
 
     @property
     def db_norms(self):
         """Norm of each layer's bias gradient, ndarray (L,): Nielsen's "speed of learning"."""
-        return np.array([np.linalg.norm(g) for g in self.db])
+        return np.array([optim.norm(g) for g in self.db])
 
     def __getitem__(self, key):
         return getattr(self, key)

@@ -12,11 +12,13 @@ Examples
 >>> p[0]
 array([0.95, 2.05])
 """
+import math
+
 import numpy as np
 
 from ._validation import check_choice, check_float
 
-__all__ = ["SGD", "Momentum", "RMSProp", "Adam", "clip_by_norm", "global_norm", "OPTIMIZERS",
+__all__ = ["SGD", "Momentum", "RMSProp", "Adam", "clip_by_norm", "global_norm", "norm", "OPTIMIZERS",
            "make_optimizer"]
 
 
@@ -111,9 +113,17 @@ def make_optimizer(name, *, func="make_optimizer", **kwargs):
     return OPTIMIZERS[name](**kwargs)
 
 
+def norm(a):
+    """Frobenius norm of one float array: ``np.linalg.norm(a)`` bit for bit (the same dot
+    product in the same order), without its few microseconds of argument handling, which a
+    training loop recording every layer's norms at every step pays hundreds of times."""
+    v = a.ravel(order="K")
+    return math.sqrt(v.dot(v))
+
+
 def global_norm(grads):
     """Euclidean norm of all gradient arrays taken together."""
-    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    return math.sqrt(sum(float((g * g).sum()) for g in grads))
 
 
 def clip_by_norm(grads, max_norm):

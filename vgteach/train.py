@@ -97,7 +97,7 @@ def train(net, X, y, steps=100, lr=0.1, batch_size=None, loss="mse", optimizer=N
             gl = optim.clip_by_norm(gl, clip)
         before = [W.copy() for W in net.weights]
         optimizer.step(net.parameters(), gl)
-        rec["update_ratio"][t] = [np.linalg.norm(W - W0) / max(np.linalg.norm(W0), 1e-300)
+        rec["update_ratio"][t] = [optim.norm(W - W0) / max(optim.norm(W0), 1e-300)
                                   for W, W0 in zip(net.weights, before)]
     return History(loss=losses, grad_norm=gnorms, **rec)
 

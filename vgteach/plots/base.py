@@ -13,10 +13,12 @@ pyplot only when the session already uses pyplot (a lesson imported it), so the 
 ``plt.show()`` and the inline backend show it, as for any plotting helper called without ``ax``;
 otherwise a standalone ``matplotlib.figure.Figure``.
 """
-import io
+import struct
 import sys
 import time
+import zlib
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -84,7 +86,8 @@ class Plot:
             self._canvas = FigureCanvasAgg(fig)
             self._engine = ConstrainedLayoutEngine()
             self._laid_out = False
-            self._pixels = {}  # decoration -> (what it showed, its pixels) from the last draw
+            self._pixels = {}  # text -> (what it showed, its pixels, its box) from a draw
+            self._boxes, self._tick_boxes = {}, {}  # text / axis -> window extents, last draw
             axes = self.make_panels(fig)
         elif hasattr(ax, "add_subplot"):  # a Figure or SubFigure: divide it into our panels
             axes = self.make_panels(ax)
@@ -199,18 +202,20 @@ class Plot:
         return out
 
     def _draw(self):
-        """Draw the figure, pasting titles, axis labels and legends unchanged since the last
-        draw from its pixels instead of typesetting them again (text is most of a draw's cost).
+        """Draw the figure, pasting titles, axis labels, legends and tick labels unchanged since
+        the last draw from its pixels instead of typesetting them again (text is most of a
+        draw's cost).
 
-        Between layouts they do not move (titles sit at y = 1, axis labels are pinned); a
-        legend gets an opaque frame without a border stroke, so its pixels are exactly its box
-        and never hold the lines behind it.
+        Between layouts titles and axis labels do not move (titles sit at y = 1, axis labels
+        are pinned); a legend gets an opaque frame without a border stroke, so its pixels are
+        exactly its box and never hold the lines behind it. A tick label is pasted when it
+        shows the same text at the same pixel position as last time (ticks are located before
+        the draw to know); tick labels lie outside the panel, on the figure's background.
         """
-        pasted = []
-        for d in self._decorations():
-            shown = _showing(d)
+        texts, pasted = self._texts(), []
+        for d, shown, _ in texts:
             cached = self._pixels.get(d)
-            if shown is not None and cached is not None and cached[0] == shown:
+            if cached is not None and cached[0] == shown:
                 d.set_visible(False)
                 pasted.append((d, cached[1]))
         try:
@@ -222,13 +227,40 @@ class Plot:
             self._canvas.restore_region(pixels)
         renderer = self._canvas.get_renderer()
         done = {d for d, _ in pasted}
-        for d in self._decorations():
-            shown = _showing(d)
-            if shown is not None and d not in done:
+        for d, shown, _ in texts:  # what the draw showed (it located the same ticks)
+            if d not in done:
                 box = d.get_window_extent(renderer)
-                if not hasattr(d, "get_texts"):  # a text's ink may reach past its box; only
-                    box = box.padded(2)          # figure background lies around it
-                self._pixels[d] = (shown, self._canvas.copy_from_bbox(box))
+                # a text's ink may reach past its box; only figure background lies around it
+                ink = box if hasattr(d, "get_texts") else box.padded(2)
+                self._pixels[d] = (shown, self._canvas.copy_from_bbox(ink), box)
+        self._boxes = {d: self._pixels[d][2] for d, _, _ in texts}
+        self._tick_boxes = {}
+        for d, _, axis in texts:
+            if axis is not None:
+                self._tick_boxes.setdefault(axis, []).append(self._boxes[d])
+
+    def _texts(self):
+        """``(artist, what it shows, its axis or None)`` for every decoration and tick label
+        that shows something, with the ticks located and formatted now (as the next draw
+        will)."""
+        out = [(d, shown, None) for d in self._decorations()
+               if (shown := _showing(d)) is not None]
+        for ax in self._all_axes():
+            for axis in (ax.xaxis, ax.yaxis):
+                if not axis.get_visible():
+                    continue
+                ticks = axis._update_ticks()
+                # an offset text ("1e-3") is placed by the tick labels' boxes: draw them all
+                if axis.major.formatter.get_offset():
+                    continue
+                for tick in ticks:
+                    label = tick.label1
+                    if label.get_visible() and label.get_text():
+                        x, y = label.get_transform().transform(label.get_position())
+                        out.append((label, ("tick", label.get_text(), round(x, 2), round(y, 2),
+                                            label.get_fontsize(), label.get_color(),
+                                            label.get_rotation()), axis))
+        return out
 
     def _layout(self):
         """Constrained layout with matplotlib placing the axis labels, then pin them there.
@@ -252,9 +284,14 @@ class Plot:
 
     def _sticks_out(self):
         """True when a title or axis label lies outside the figure, over the panel to its left,
-        or over its own tick labels (after a draw: every position is current and every text
-        extent cached, so this measures a few boxes)."""
+        or over its own tick labels (after a draw: the boxes it recorded, so this measures
+        almost nothing)."""
         renderer = self._canvas.get_renderer()
+
+        def extent(text):
+            box = self._boxes.get(text)
+            return text.get_window_extent(renderer) if box is None else box
+
         width, height = self.figure.bbox.width, self.figure.bbox.height
         texts = [t for ax in self.axes for t in (ax.title, ax._left_title, ax._right_title,
                                                  ax.xaxis.label, ax.yaxis.label)]
@@ -262,19 +299,19 @@ class Plot:
             texts.append(self.figure._suptitle)
         for text in texts:
             if text.get_visible() and text.get_text():
-                bb = text.get_window_extent(renderer)
+                bb = extent(text)
                 if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > width + 1 or bb.y1 > height + 1:
                     return True
         for left, right in zip(self.axes, self.axes[1:]):
             label = right.yaxis.label
-            if label.get_text() and label.get_window_extent(renderer).x0 < left.bbox.x1:
+            if label.get_text() and extent(label).x0 < left.bbox.x1:
                 return True
         for ax in self._all_axes():
             for axis, side in ((ax.yaxis, "x"), (ax.xaxis, "y")):
                 if not (axis.label.get_visible() and axis.label.get_text()):
                     continue
-                label = axis.label.get_window_extent(renderer)
-                ticks = _tick_label_extents(axis, renderer)
+                label = extent(axis.label)
+                ticks = self._tick_boxes.get(axis) or _tick_label_extents(axis, renderer)
                 if ticks and (label.x1 > min(b.x0 for b in ticks) + 1 if side == "x"
                               else label.y1 > min(b.y0 for b in ticks) + 1):
                     return True
@@ -314,11 +351,20 @@ def _tick_label_extents(axis, renderer):
 
 
 def _encode(canvas):
-    """PNG bytes of an Agg canvas' buffer: RGB (the figure is opaque) at zlib level 1, about
-    1.6x faster to write than matplotlib's RGBA at level 6 and barely larger."""
-    from PIL import Image
-    buffer = canvas.buffer_rgba()
-    out = io.BytesIO()
-    Image.frombuffer("RGBA", (buffer.shape[1], buffer.shape[0]), buffer, "raw", "RGBA", 0,
-                     1).convert("RGB").save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+    """PNG bytes of an Agg canvas' buffer: RGB (the figure is opaque), rows unfiltered, zlib
+    level 1. Written here (the format is a signature and three chunks): about 1.7x faster than
+    Pillow at its fastest compression, whose per-row filter search buys nothing on a plot's
+    flat colours, and as small (round-trip tested)."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # filter type "None" for every row
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")))
+
+
+def _chunk(kind, data):
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data)))
