@@ -18,8 +18,8 @@ import numpy as np
 
 from ._validation import check_choice, check_float
 
-__all__ = ["SGD", "Momentum", "RMSProp", "Adam", "clip_by_norm", "global_norm", "norm", "OPTIMIZERS",
-           "make_optimizer"]
+__all__ = ["SGD", "Momentum", "RMSProp", "Adam", "clip_by_norm", "global_norm", "norm",
+           "OPTIMIZERS", "make_optimizer"]
 
 
 class SGD:

@@ -352,14 +352,14 @@ def _tick_label_extents(axis, renderer):
 
 def _encode(canvas):
     """PNG bytes of an Agg canvas' buffer: RGB (the figure is opaque), rows unfiltered, zlib
-    level 1. Written here (the format is a signature and three chunks): about 1.7x faster than
+    level 1. Written here (the format is a signature and three chunks): 1.5-1.7x faster than
     Pillow at its fastest compression, whose per-row filter search buys nothing on a plot's
     flat colours, and as small (round-trip tested)."""
     rgba = np.asarray(canvas.buffer_rgba())
     height, width = rgba.shape[:2]
     rows = np.empty((height, 1 + 3 * width), np.uint8)
     rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]  # a view: each row's pixels
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
                      _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")))
