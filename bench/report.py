@@ -130,6 +130,11 @@ def series_lines(s):
               f"<= {TARGETS['series_ratio']}).",
               f"- Peak memory of one kernel: {s['peak_mib']:.0f} MiB "
               f"(floor kernel {s['floor_peak_mib']:.0f} MiB).",
+              f"- The lessons that set `use_stored` read their long sweeps back from stored results "
+              f"at their default seed (`vgteach.stored`), as a learner's first run does. With "
+              f"every one of them computed instead (`use_stored = False`, what any other seed "
+              f"costs): series {s.get('computed_series_seconds', float('nan')):.1f} s, ratio "
+              f"{s.get('computed_ratio', float('nan')):.2f} (no target).",
               f"- Whole run including the floor: {s['wall_seconds']:.0f} s.",
               "- Slowest: " + ", ".join(f"{r['path']} {r['seconds']:.1f} s"
                                         for r in s["slowest"])]
@@ -140,13 +145,15 @@ def series_lines(s):
                      f"takes at most **{worst:.2f}x** its one-thread time "
                      f"({_verdict(worst <= TARGETS['default_ratio'])}: "
                      f"<= {TARGETS['default_ratio']}).")
-    lines += ["", "| notebook | s | default env s | default / one thread | floor s | s - floor | "
-              "peak MiB | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| notebook | s | default env s | default / one thread | all computed s | "
+              "floor s | s - floor | peak MiB | errors |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in s["notebooks"]:
         default = (f"{r['default_seconds']:.1f} | {r['default_ratio']:.2f}"
                    if "default_seconds" in r else " | ")
-        errors = r["errors"] + r.get("default_errors", 0)
-        lines.append(f"| {r['path']} | {r['seconds']:.1f} | {default} | "
+        errors = r["errors"] + r.get("default_errors", 0) + r.get("computed_errors", 0)
+        computed = f"{r['computed_seconds']:.1f}" if "computed_seconds" in r else ""
+        lines.append(f"| {r['path']} | {r['seconds']:.1f} | {default} | {computed} | "
                      f"{r['floor_seconds']:.1f} | {r['seconds'] - r['floor_seconds']:.1f} | "
                      f"{r['peak_mib']:.0f} | {errors} |")
     return lines

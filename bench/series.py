@@ -10,6 +10,10 @@ The benchmark runs its kernels with one BLAS thread (``OMP_NUM_THREADS=1`` etc.)
 do. A learner's kernel has no such setting, so each lesson of ``notebooks/`` also runs once in
 a kernel started with the environment the benchmark itself was started with (``default_env``),
 right after its one-thread run: ``default_ratio`` compares the two.
+
+A lesson whose parameters cell sets ``use_stored`` reads its long sweeps back from stored results
+at its default seed (``vgteach.stored``), as a learner's first run does. Such a lesson also runs
+once with ``use_stored = False`` injected (``computed_seconds``): what every other seed costs.
 """
 import pathlib
 import subprocess
@@ -44,6 +48,18 @@ def floor_notebook():
     return nb
 
 
+def computing_everything(nb):
+    """``nb`` with ``use_stored = False`` injected after its parameters cell, or None if its
+    parameters cell does not set ``use_stored``."""
+    for i, cell in enumerate(nb.cells):
+        if (cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", [])
+                and "use_stored" in cell.source):
+            nb = nbformat.from_dict(nb)
+            nb.cells.insert(i + 1, nbformat.v4.new_code_cell("use_stored = False"))
+            return nb
+    return None
+
+
 def run_notebook(nb, cwd, timeout=600, env=None):
     """Execute ``nb`` (a NotebookNode) in a fresh kernel; return (seconds, peak KiB, n_errors).
 
@@ -75,8 +91,10 @@ def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("note
     Returns
     -------
     dict with ``notebooks`` (list of dicts: path, seconds, floor_seconds, peak_mib, errors and,
-    where run, default_seconds, default_errors, default_ratio), ``series_seconds``,
-    ``floor_seconds``, ``ratio``, ``peak_mib`` (largest kernel), ``floor_peak_mib``, ``slowest``
+    where run, default_seconds, default_errors, default_ratio, computed_seconds,
+    computed_errors), ``series_seconds``,
+    ``floor_seconds``, ``ratio``, ``computed_series_seconds`` and ``computed_ratio`` (the series
+    with every stored run computed instead), ``peak_mib`` (largest kernel), ``floor_peak_mib``, ``slowest``
     (three notebook dicts, slowest first), ``default_ratio_max`` (largest default_ratio, nan if
     none ran) and ``wall_seconds``.
     """
@@ -90,17 +108,24 @@ def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("note
             row["default_seconds"], _, row["default_errors"] = run_notebook(
                 nb, path.parent, timeout, env=default_env)
             row["default_ratio"] = row["default_seconds"] / seconds
+        computing = computing_everything(nb)
+        if computing is not None:
+            row["computed_seconds"], _, row["computed_errors"] = run_notebook(
+                computing, path.parent, timeout)
         floor_seconds, floor_peak, _ = run_notebook(floor_notebook(), path.parent, timeout)
         row.update(floor_seconds=floor_seconds, floor_peak_mib=floor_peak / 1024)
         rows.append(row)
     series = sum(r["seconds"] for r in rows)
     floor = sum(r["floor_seconds"] for r in rows)
     default_ratios = [r["default_ratio"] for r in rows if "default_ratio" in r]
+    computed = sum(r.get("computed_seconds", r["seconds"]) for r in rows)
     return {
         "notebooks": rows,
         "series_seconds": series,
         "floor_seconds": floor,
         "ratio": series / floor if floor else float("nan"),
+        "computed_series_seconds": computed,
+        "computed_ratio": computed / floor if floor else float("nan"),
         "peak_mib": max((r["peak_mib"] for r in rows), default=0.0),
         "floor_peak_mib": max((r["floor_peak_mib"] for r in rows), default=0.0),
         "slowest": sorted(rows, key=lambda r: -r["seconds"])[:3],

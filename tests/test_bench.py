@@ -100,6 +100,33 @@ def test_series_finds_notebooks_and_runs_a_kernel(tmp_path, monkeypatch):
     assert "1.50x" in "\n".join(report.series_lines(result))
 
 
+def test_a_lesson_that_stores_runs_also_runs_computing_everything(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("seed = 0\nuse_stored = True")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "assert use_stored is True, 'computing everything'")]
+    nbformat.write(nb, tmp_path / "notebooks" / "03_x.ipynb")
+    nbformat.write(series.floor_notebook(), tmp_path / "notebooks" / "01_y.ipynb")
+    injected = series.computing_everything(nb)
+    assert injected.cells[1].source == "use_stored = False" and len(nb.cells) == 2
+    assert series.computing_everything(series.floor_notebook()) is None
+    assert series.run_notebook(injected, tmp_path)[2] == 1   # the injection reaches the kernel
+    runs = []
+
+    def fake_run(nb, cwd, timeout, env=None):
+        computing = any(c.source == "use_stored = False" for c in nb.cells)
+        runs.append(computing)
+        return (5.0 if computing else 2.0), 1024, 0
+    monkeypatch.setattr(series, "run_notebook", fake_run)
+    result = series.series_vs_floor(series.find_notebooks(tmp_path))
+    assert runs == [False, False, False, True, False]   # 01: own, floor; 03: own, computed, floor
+    assert result["computed_series_seconds"] == 7.0 and result["series_seconds"] == 4.0
+    assert result["computed_ratio"] == 7.0 / 4.0
+    assert "ratio 1.75 (no target)" in "\n".join(report.series_lines(result))
+
+
 def test_a_kernel_gets_the_environment_it_is_given(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(

@@ -39,12 +39,32 @@ def test_records_match_a_hand_run_of_the_same_optimizer():
 
 def test_eps_share_follows_adams_own_second_moment():
     X, y = _data()
-    make = lambda: MLP([2, 4, 2], activation="tanh", seed=0)
-    opt = optim.Adam(0.01, eps=1e-3)
-    run = adaptive.compare_optimizers(make, X, y, {"adam": opt}, steps=5, batch_size=32,
-                                      seed=0)["adam"]
+    opt = optim.Adam(0.01, eps=1e-3)    # _run steps the optimizer it is given
+    run = adaptive._run(MLP([2, 4, 2], activation="tanh", seed=0), X, y, opt, steps=5,
+                        batch_size=32, seed=0, loss="cross_entropy")
     v_hat = opt.v[0] / (1 - opt.beta2 ** opt.t)     # Adam's state for W_1 after the 5 steps
     assert run.eps_share[-1] == pytest.approx(np.median(1e-3 / (np.sqrt(v_hat) + 1e-3)))
+
+
+def test_compare_optimizers_trains_copies_and_leaves_its_arguments_unchanged():
+    """Each run starts from a copy of its optimizer (and of the net, when given a net), so the
+    objects given can be used again and the call can be stored (vgteach.stored)."""
+    X, y = _data()
+    net, opt = MLP([2, 4, 2], activation="tanh", seed=0), optim.Adam(0.01, eps=1e-3)
+    W0 = [W.copy() for W in net.weights]
+    shared = optim.Adam(0.01)
+    runs = adaptive.compare_optimizers(net, X, y, {"adam": opt, "again": opt,
+                                                   "per layer": adaptive.PerLayer([shared] * 2)},
+                                       steps=5, batch_size=32, seed=0)
+    assert opt.t == 0 and shared.t == 0
+    assert all(np.array_equal(W, W_old) for W, W_old in zip(net.weights, W0))
+    np.testing.assert_array_equal(runs["adam"].loss, runs["again"].loss)
+    by_hand = adaptive._run(net.copy(), X, y, optim.Adam(0.01, eps=1e-3), 5, 32, 0,
+                            "cross_entropy")
+    np.testing.assert_array_equal(runs["adam"].eps_share, by_hand.eps_share)
+    # one Adam shared by both layers inside PerLayer stays one object in the copy: like Adam
+    np.testing.assert_allclose(runs["per layer"].loss[1:], adaptive._run(
+        net.copy(), X, y, optim.Adam(0.01), 5, 32, 0, "cross_entropy").loss[1:], rtol=1e-12)
 
 
 def test_adam_equalises_update_sizes_where_sgd_does_not():

@@ -109,3 +109,17 @@ def test_fine_tune_loss_at_is_a_shorter_runs_final_loss():
     assert long.loss_at(25) == pytest.approx(short.final_loss)
     with pytest.raises(ValueError, match="step"):
         long.loss_at(41)
+
+
+def test_fine_tune_start_is_fine_tune_of_a_fresh_start_net_and_changes_nothing():
+    X, y = _data()
+    pairs = layerwise.random_encoders([6, 8], X[:80], np.random.default_rng(1))
+    kept = [(W.copy(), b.copy()) for W, b in pairs]
+    by_hand = layerwise.fine_tune(layerwise.start_net([6, 8, 2], pairs, seed=3), X[:80], y[:80],
+                                  X[80:], y[80:], lr=0.5, steps=30, seed=5, batch_size=20)
+    run = layerwise.fine_tune_start([6, 8, 2], X[:80], y[:80], X[80:], y[80:], lr=0.5,
+                                    pairs=pairs, steps=30, net_seed=3, seed=5, batch_size=20)
+    np.testing.assert_array_equal(run.loss, by_hand.loss)
+    assert run.test_accuracy == by_hand.test_accuracy
+    assert all(np.array_equal(W, W0) and np.array_equal(b, b0)
+               for (W, b), (W0, b0) in zip(pairs, kept))

@@ -21,9 +21,13 @@ Examples
 >>> runs["adam"].update_ratio.shape, runs["adam"].eps_share.shape
 ((3, 3), (3,))
 """
+import copy
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..mlp import MLP
+from ..stored import reusable
 
 __all__ = ["OptimizerRun", "compare_optimizers", "eps_share", "PerLayer", "escape_step"]
 
@@ -123,14 +127,17 @@ class OptimizerRun:
     eps_share: np.ndarray
 
 
+@reusable
 def compare_optimizers(make_net, X, y, optimizers, steps, batch_size, seed, loss="cross_entropy"):
-    """Train a fresh ``make_net()`` with each optimizer on the same mini-batches.
+    """Train the same starting net with each optimizer on the same mini-batches.
 
     Parameters
     ----------
-    make_net : callable returning a new ``MLP`` (the same initial weights every call)
+    make_net : MLP (each run trains a copy of it) or callable returning a new ``MLP`` (the
+        same initial weights every call)
     X, y : training data
-    optimizers : dict name -> optimizer object (``vgteach.optim``), used as given
+    optimizers : dict name -> optimizer object (``vgteach.optim``); each run starts from a copy
+        of its optimizer, so the objects given keep their state and can be used again
     steps, batch_size : int
     seed : int, for the mini-batches (every optimizer sees the same sequence)
     loss : {"mse", "cross_entropy"}
@@ -139,7 +146,8 @@ def compare_optimizers(make_net, X, y, optimizers, steps, batch_size, seed, loss
     -------
     dict name -> OptimizerRun
     """
-    return {name: _run(make_net(), X, y, opt, steps, batch_size, seed, loss)
+    start = make_net.copy if isinstance(make_net, MLP) else make_net
+    return {name: _run(start(), X, y, copy.deepcopy(opt), steps, batch_size, seed, loss)
             for name, opt in optimizers.items()}
 
 

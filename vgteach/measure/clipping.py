@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import layers, optim, recurrent
 from ..data import adding_problem
+from ..stored import reusable
 
 __all__ = ["init_rnn_regressor", "rnn_loss_and_grads", "gradient_norm_vs_length", "RNNRun",
            "train_rnn"]
@@ -124,6 +125,7 @@ class RNNRun:
         return float(np.max(np.maximum(ratio, 1 / ratio))) if ratio.size else float("nan")
 
 
+@reusable
 def train_rnn(X, y, H, steps, lr, seed, clip=None, scale=1.0, batch_size=64):
     """Train ``init_rnn_regressor(..., scale)`` by plain SGD, optionally clipping by norm.
 

@@ -23,6 +23,7 @@ import numpy as np
 from .. import optim
 from .._validation import check_int
 from ..mlp import MLP
+from ..stored import reusable
 from ..train import train
 from . import diagnostics
 
@@ -64,6 +65,7 @@ class InitSweep:
         return self.inits.index(init)
 
 
+@reusable
 def sweep_inits(inits, lrs, sizes, X, y, activation="relu", steps=150, batch_size=128,
                 momentum=0.9, seed=0):
     """Train ``MLP(sizes, activation, init)`` with momentum SGD and softmax cross-entropy for

@@ -25,10 +25,11 @@ import numpy as np
 
 from .. import activations, initializers, optim, pretrain
 from ..mlp import MLP
+from ..stored import reusable
 from ..train import train
 
 __all__ = ["standardize", "random_encoders", "start_net", "level_spread", "weight_scale",
-           "backward_gains", "FineTuneRun", "fine_tune"]
+           "backward_gains", "FineTuneRun", "fine_tune", "fine_tune_start"]
 
 
 def standardize(h):
@@ -161,3 +162,19 @@ def fine_tune(net, X_train, y_train, X_test, y_test, lr, steps=400, seed=0, batc
                  rng=np.random.default_rng(seed))
     accuracy = float(np.mean(net.predict(X_test) == y_test))
     return FineTuneRun(loss=hist.loss, dW1_norm=hist.dW_norms[:, 0], test_accuracy=accuracy)
+
+
+@reusable
+def fine_tune_start(sizes, X_train, y_train, X_test, y_test, lr, pairs=None, steps=400,
+                    net_seed=0, seed=0, batch_size=128, activation="sigmoid"):
+    """``fine_tune`` of a fresh ``start_net(sizes, pairs, activation, seed=net_seed)``: one
+    run from scratch (``pairs=None``) or from pretrained or random first layers, leaving
+    nothing changed (so its result can be stored, ``vgteach.stored``).
+
+    Returns
+    -------
+    FineTuneRun
+    """
+    net = start_net(sizes, pairs, activation=activation, seed=net_seed)
+    return fine_tune(net, X_train, y_train, X_test, y_test, lr, steps=steps, seed=seed,
+                     batch_size=batch_size)

@@ -27,6 +27,7 @@ from .. import activations, layers
 from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..mlp import MLP
+from ..stored import reusable
 
 __all__ = ["LOSSES", "LockstepRun", "train_lockstep", "sweep_learning_rates", "train_on"]
 
@@ -153,6 +154,7 @@ def _write_back(nets, runs, W, b, rows):
         nets[r].biases = [v[i, 0].copy() for v in b]
 
 
+@reusable
 def sweep_learning_rates(sizes, activation, init, lrs, seed, X, y, steps, batch_size=50,
                          loss="cross_entropy"):
     """One net per learning rate, all from the same initialization and the same mini-batches.
@@ -170,6 +172,7 @@ def sweep_learning_rates(sizes, activation, init, lrs, seed, X, y, steps, batch_
     return train_lockstep(nets, lrs, rngs, X, y, steps, batch_size, loss)
 
 
+@reusable
 def train_on(run, lr, X, y, steps, seed, which=None, batch_size=50, loss="cross_entropy"):
     """Go on training copies of ``run``'s nets at a new learning rate (``run`` is unchanged).
 

@@ -25,6 +25,7 @@ from .. import residual
 from .._threads import blas_limited
 from .._validation import check_choice, check_int
 from ..data import spirals
+from ..stored import reusable
 from ._replicas import ReplicaAdam
 
 __all__ = ["LRSweep", "learning_rate_sweep", "window"]
@@ -88,6 +89,7 @@ def window(sweep, threshold=0.1, steps=None):
     return sweep.lrs[ok]
 
 
+@reusable
 @blas_limited
 def learning_rate_sweep(depth, residual_skips, lrs, seeds, steps=300, n=120, norm=None,
                         hidden_scale=None):

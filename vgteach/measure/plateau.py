@@ -30,6 +30,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int
 from ..mlp import MLP
+from ..stored import reusable
 from ..train import History, train
 from .lockstep import LOSSES, train_lockstep
 
@@ -214,6 +215,7 @@ class PlateauSweep:
         return self.end >= 0
 
 
+@reusable
 def sweep_plateaus(X, y, depths=(1, 2, 3, 4), lrs=(0.5, 1.5), seeds=(0, 1, 2), steps=3000,
                    width=30, batch_size=50, activation="sigmoid", init="lecun",
                    loss="sigmoid_cross_entropy", level_share=0.9, window=20, balance=False):

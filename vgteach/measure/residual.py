@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import optim, residual
 from ..data import spirals
+from ..stored import reusable
 from ..train import train
 
 __all__ = ["network_jacobians", "product_singular_values", "ResidualView", "compute_residual",
@@ -65,6 +66,7 @@ class ResidualView:
         return float(self.delta_norms[0] / self.delta_norms[-1])
 
 
+@reusable
 def compute_residual(depth=30, skip=True, activation="tanh", steps=60, n=90, seed=0, lr=0.01):
     """Build a ``depth``-layer net (``residual.deep_mlp``) on 3-class spirals, record its
     per-layer ``||delta_l||`` at init, then train it with Adam (learning rate ``lr``) for

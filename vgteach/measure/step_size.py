@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import data, layers, optim
 from ..mlp import MLP
+from ..stored import reusable
 from . import diagnostics
 
 __all__ = ["output_curvature", "hessian_top_eigenvalue", "output_layer_descent", "LRSweep",
@@ -257,6 +258,7 @@ class DyingSweep:
     loss: np.ndarray
 
 
+@reusable
 def dying_sweep(lrs, seeds, steps=100, depth=8, width=32, batch_size=128, n=512):
     """ReLU + He nets on two circles (the dashboard's task), trained by SGD at each ``lr``.
 
@@ -313,6 +315,7 @@ class DeadUnitRuns:
         return ~np.isfinite(self.loss[:, :, -1])
 
 
+@reusable
 def dead_unit_runs(lrs, seeds, checkpoints=(100, 300), depth=8, width=32, batch_size=128,
                    n=512):
     """``dying_sweep``'s runs, recorded at several checkpoints: do dead units come back?
