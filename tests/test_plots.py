@@ -406,3 +406,24 @@ def test_explorer_png_is_the_canvas_pixel_for_pixel():
     decoded = np.asarray(Image.open(io.BytesIO(png)))
     assert decoded.shape[2] == 3 and len(png) < decoded.size // 5  # RGB, compressed
     assert np.array_equal(decoded, np.asarray(plot._canvas.buffer_rgba())[:, :, :3])
+
+
+
+def _png_pixels(png):
+    import io
+    from PIL import Image
+    image = Image.open(io.BytesIO(png))
+    return image.mode, np.asarray(image).astype(int)
+
+
+def test_png_writer_keeps_alpha_only_when_asked_and_writes_the_dpi():
+    from vgteach.plots.render import _encode
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    mode, rgb = _png_pixels(_encode(rgba))
+    assert mode == "RGB" and np.array_equal(rgb, rgba[..., :3])
+    mode, back = _png_pixels(_encode(rgba[1:6, 2:], alpha=True, dpi=72, level=6))
+    assert mode == "RGBA" and np.array_equal(back, rgba[1:6, 2:])
+    import io
+    from PIL import Image
+    assert Image.open(io.BytesIO(_encode(rgba, dpi=72))).info["dpi"] == pytest.approx((72, 72),
+                                                                                         abs=0.01)
