@@ -500,7 +500,7 @@ def test_static_figure_is_the_inline_backends_to_half_a_pixel(make):
     print_figure gives when its box starts on the nearest whole pixel instead of a fraction
     of one (a colormapped image is resampled a little differently: 9 levels of 255 at most,
     measured; a bar's edge on a half pixel may round to the next one). Drawn a whole pixel
-    off, 2.5-6 % of the pixels differ by more than 16 levels."""
+    off, 3-6 % of the pixels differ by more than 16 levels (measured)."""
     import matplotlib as mpl
     from IPython.core.pylabtools import print_figure
     with mpl.rc_context():

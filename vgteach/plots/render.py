@@ -2,14 +2,20 @@
 writer every figure of the package uses.
 
 ``tight_png(fig)`` gives what IPython's inline backend shows, ``print_figure(fig, "png",
-bbox_inches="tight")``, for less. ``print_figure`` draws a figure twice, a pass that only
-measures (the layout engine runs in it, then the tight box is measured) and the real draw into a
-canvas of the box's size, then encodes with Pillow. Here the figure is drawn once at its own size
-(the layout engine runs inside that draw), the tight box is measured on that draw's renderer and
-padded by ``savefig.pad_inches`` as matplotlib pads it, and the canvas' pixels are cropped to it.
+bbox_inches="tight")``, for less. ``print_figure`` draws a figure twice: a pass that only
+measures (the layout engine runs in it, then the tight box is measured), then the real draw, with
+the layout engine off, into a canvas of the box's size; then Pillow encodes it. Here the figure is
+drawn once at its own size (the layout engine runs inside that draw), the tight box is measured
+on that draw's renderer and padded by ``savefig.pad_inches`` as matplotlib pads it, and the
+canvas' pixels are cropped to it. On the lessons' 52 figures that takes 113 ms instead of 176
+(medians, best of three runs; 1.44x per figure, 1.38x in all, with the 3 whose titles stick out
+of the figure rendered by print_figure after the draw here): constrained layout, which both run
+once, is about two thirds of what is left. The PNGs are a quarter smaller (RGB at zlib level 6,
+where matplotlib writes RGBA).
+
 A reader could see one difference only: ``print_figure`` starts its canvas at the box's corner, a
 fraction of a pixel, the crop at the nearest whole pixel, so the picture sits up to half a pixel
-from where ``print_figure`` puts it (tests/test_plots.py compares the pixels both ways).
+from where ``print_figure`` puts it (tests/test_plots.py compares the pixels).
 """
 import struct
 import zlib
@@ -21,8 +27,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 __all__ = ["tight_png"]
 
-#: zlib level of a lesson's figure: as small as Pillow's PNG (RGB, where matplotlib writes
-#: RGBA), for a millisecond or two more than level 1 (the explorers' level) on a 0.1 s figure
+#: zlib level of a lesson's figure: 0.71-0.95x the size of matplotlib's PNG, where level 1
+#: (the explorers') gives 0.81-1.30x, for 1-3 ms more on a figure of 100 ms or more
 LEVEL = 6
 
 
