@@ -556,6 +556,10 @@ def test_static_figure_pads_as_set_and_falls_back_off_agg():
         plots.access.figure_bundle(fig)[0]["image/png"]))[0] == "RGBA"  # print_figure's
     assert fig.canvas is canvas
     assert tight_png(Figure()) is None  # nothing to show: print_figure returns None
+    framed = _one_panel()
+    framed.patch.set(linewidth=2, edgecolor="red")  # print_figure frames its own canvas
+    assert tight_png(framed) is None
+    plt.close("all")
 
 
 @pytest.mark.parametrize("make", [_two_log_panels, _described_without_pyplot])

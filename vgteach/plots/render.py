@@ -106,9 +106,12 @@ def _background(fig):
 
 def _can_crop(fig):
     """Whether ``tight_png`` can render ``fig``: something to show, on an Agg canvas (or none
-    yet) at one pixel per pixel."""
+    yet) at one pixel per pixel, with no frame drawn round it."""
     if not (fig.axes or fig.lines) or not fig.get_visible():
         return False  # print_figure returns None for an empty figure: let it
+    patch = fig.patch
+    if patch.get_visible() and patch.get_linewidth() > 0 and patch.get_edgecolor()[3] > 0:
+        return False  # print_figure draws the frame round its canvas, not round the figure
     canvas = fig.canvas
     if type(canvas) is FigureCanvasBase:
         return True
