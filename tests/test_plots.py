@@ -406,3 +406,183 @@ def test_explorer_png_is_the_canvas_pixel_for_pixel():
     decoded = np.asarray(Image.open(io.BytesIO(png)))
     assert decoded.shape[2] == 3 and len(png) < decoded.size // 5  # RGB, compressed
     assert np.array_equal(decoded, np.asarray(plot._canvas.buffer_rgba())[:, :, :3])
+
+
+# ---------------------------------------------------------------- static figures: one draw
+def _png_pixels(png):
+    import io
+    from PIL import Image
+    image = Image.open(io.BytesIO(png))
+    return image.mode, np.asarray(image).astype(int)
+
+
+def _one_panel():
+    fig, ax = plt.subplots(figsize=(6.5, 3.0), layout="constrained")
+    plots.plot_layer_norms([1e-6, 1e-4, 1e-2, 0.5, 1.0], ax=ax, title="4-layer sigmoid net")
+    return fig
+
+
+def _two_log_panels():
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+    x = np.arange(1, 201)
+    for k in range(4):
+        a1.semilogy(x, np.exp(-x / (20 + k * 10)), label=f"layer {k}")
+        a2.loglog(x, x ** (-0.5 - k / 4), label=rf"$\|\delta_{k}\|$")
+    a1.set(xlabel="step", ylabel=r"$\|\partial L/\partial W_l\|$", title="weight gradients")
+    a2.set(xlabel="step (log)", ylabel=r"$\|\delta_l\|$ (log)", title="error terms")
+    a1.legend(fontsize="small")
+    a2.legend(fontsize="x-small", ncol=2)
+    return fig
+
+
+def _suptitle_at_72_dpi():  # 201.6 pixels high: print_figure's canvas ends mid-pixel
+    fig, axes = plt.subplots(1, 3, figsize=(6.5, 2.8), dpi=72, layout="constrained")
+    rng = np.random.default_rng(0)
+    for i, ax in enumerate(axes):
+        ax.hist(rng.normal(size=300) * (i + 1), bins=20)
+        ax.set(title=f"layer {i + 1}", xlabel="activation")
+    fig.suptitle("Activations per layer")
+    return fig
+
+
+def _colorbar():
+    fig, ax = plt.subplots(figsize=(5, 3.6), layout="constrained")
+    z = np.outer(np.linspace(-3, 3, 40), np.linspace(0.1, 2, 30))
+    fig.colorbar(ax.imshow(np.tanh(z), aspect="auto", origin="lower"), ax=ax,
+                 label=r"$\tanh(wz)$")
+    ax.set(xlabel="weight scale", ylabel="input", title="Saturation")
+    return fig
+
+
+def _described_without_pyplot():
+    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
+    ax = fig.add_subplot()
+    for i, w in enumerate((0.17, 1.0, 4.0)):
+        ax.semilogy(np.arange(1, 21), w ** np.arange(20) + 1e-30, label=f"w = {w}",
+                    **plots.series_style(i))
+    ax.axhline(0.25, color="0.35", linestyle=":", label="0.25")
+    ax.set(xlabel="layer i", ylabel=r"$|\partial \hat y / \partial w_i|$", title="Same chain")
+    ax.legend(fontsize="small")
+    plots.describe(fig, "Log scale: three chains, from 1e-15 to 3e+11.")
+    return fig
+
+
+def _transparent():
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained", facecolor=(1, 1, 1, 0))
+    ax.plot([1, 2, 3], [3, 1, 2], label="a line")
+    ax.set(xlabel="x", ylabel="y", title="Transparent background")
+    ax.legend()
+    return fig
+
+
+STATIC_FIGURES = [_one_panel, _two_log_panels, _suptitle_at_72_dpi, _colorbar,
+                  _described_without_pyplot, _transparent]
+
+
+def _whole_pixel_box(fig):
+    """print_figure's tight box (padded), moved to the nearest whole pixel as ``tight_png``
+    crops it, in inches."""
+    import matplotlib as mpl
+    from matplotlib.transforms import Bbox
+    dpi = fig.dpi
+    box = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+    w, h = int(box.width * dpi), int(box.height * dpi)
+    left = round(box.x0 * dpi)
+    bottom = int(fig.bbox.height) - h - round(int(fig.bbox.height) - h - box.y0 * dpi)
+    eps = 1e-6  # so that print_figure's int() of the size gives w and h back
+    return Bbox.from_bounds(left / dpi, bottom / dpi, (w + eps) / dpi, (h + eps) / dpi)
+
+
+@pytest.mark.parametrize("make", STATIC_FIGURES, ids=lambda make: make.__name__[1:])
+def test_static_figure_is_the_inline_backends_to_half_a_pixel(make):
+    """A lesson's figure, drawn once and cropped, is what the inline backend shows, moved by
+    less than half a pixel: the same size as print_figure's tight PNG, and the same pixels as
+    print_figure gives when its box starts on the nearest whole pixel instead of a fraction
+    of one (a colormapped image is resampled a little differently: 9 levels of 255 at most,
+    measured; a bar's edge on a half pixel may round to the next one). Drawn a whole pixel
+    off, 3-6 % of the pixels differ by more than 16 levels (measured)."""
+    import matplotlib as mpl
+    from IPython.core.pylabtools import print_figure
+    with mpl.rc_context():
+        plots.use_course_style()
+        fig = make()
+        data, _ = plots.access.figure_bundle(fig)
+        png = __import__("base64").b64decode(data["image/png"])
+        today = print_figure(fig, "png", bbox_inches="tight")
+        aligned = print_figure(fig, "png", bbox_inches=_whole_pixel_box(fig))
+    plt.close("all")
+    mode, new = _png_pixels(png)
+    _, old = _png_pixels(today)
+    _, ref = _png_pixels(aligned)
+    opaque = make is not _transparent
+    assert mode == ("RGB" if opaque else "RGBA")
+    assert np.all(old[..., 3] == 255) == opaque  # matplotlib writes RGBA
+    assert new.shape[:2] == old.shape[:2] == ref.shape[:2]
+    differ = np.abs(new - ref[..., :new.shape[2]]).max(axis=2) > 16
+    assert differ.mean() < 1 / 2000, f"{differ.sum()} of {differ.size} pixels differ"
+
+
+def test_static_figure_falls_back_when_something_sticks_out():
+    """Text outside the figure shows in the inline backend's larger canvas; a crop of the
+    figure's own could not show it, so the inline backend's call renders it."""
+    from IPython.core.pylabtools import print_figure
+
+    from vgteach.plots.render import tight_png
+    fig = _one_panel()
+    fig.text(1.3, 0.5, "outside")
+    assert tight_png(fig) is None
+    data, _ = plots.access.figure_bundle(fig)
+    png = __import__("base64").b64decode(data["image/png"])
+    assert png == print_figure(fig, "png", bbox_inches="tight")
+    assert _png_pixels(png)[1].shape[1] > fig.bbox.width * 1.2  # the text is in it
+    plt.close("all")
+
+
+def test_static_figure_pads_as_set_and_falls_back_off_agg():
+    import matplotlib as mpl
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    from vgteach.plots.render import tight_png
+    fig = _described_without_pyplot()
+    with mpl.rc_context({"savefig.pad_inches": 0.5}):
+        wide = _png_pixels(tight_png(fig))[1]
+        assert wide.shape[:2] == _png_pixels(print_figure(fig, "png", bbox_inches="tight"))[
+            1].shape[:2]
+    assert wide.shape[1] - _png_pixels(tight_png(fig))[1].shape[1] == 80  # 2 x 0.4 in
+    canvas = FigureCanvasSVG(fig)
+    assert tight_png(fig) is None
+    assert _png_pixels(__import__("base64").b64decode(
+        plots.access.figure_bundle(fig)[0]["image/png"]))[0] == "RGBA"  # print_figure's
+    assert fig.canvas is canvas
+    assert tight_png(Figure()) is None  # nothing to show: print_figure returns None
+    framed = _one_panel()
+    framed.patch.set(linewidth=2, edgecolor="red")  # print_figure frames its own canvas
+    assert tight_png(framed) is None
+    plt.close("all")
+
+
+@pytest.mark.parametrize("make", [_two_log_panels, _described_without_pyplot])
+def test_static_figure_is_left_as_it_was_and_shows_the_same_twice(make):
+    fig = make()
+    state = (fig.canvas, type(fig.canvas), fig.dpi, fig.get_layout_engine(),
+             tuple(fig.get_size_inches()), fig.canvas.manager)
+    first = plots.access.figure_bundle(fig)
+    assert (fig.canvas, type(fig.canvas), fig.dpi, fig.get_layout_engine(),
+            tuple(fig.get_size_inches()), fig.canvas.manager) == state
+    assert not fig.canvas.is_saving() and fig.get_layout_engine().get()["w_pad"] > 0
+    assert plots.access.figure_bundle(fig) == first
+    plt.close("all")
+
+
+def test_png_writer_keeps_alpha_only_when_asked_and_writes_the_dpi():
+    from vgteach.plots.render import _encode
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    mode, rgb = _png_pixels(_encode(rgba))
+    assert mode == "RGB" and np.array_equal(rgb, rgba[..., :3])
+    mode, back = _png_pixels(_encode(rgba[1:6, 2:], alpha=True, dpi=72, level=6))
+    assert mode == "RGBA" and np.array_equal(back, rgba[1:6, 2:])
+    import io
+    from PIL import Image
+    assert Image.open(io.BytesIO(_encode(rgba, dpi=72))).info["dpi"] == pytest.approx((72, 72),
+                                                                                         abs=0.01)

@@ -10,8 +10,8 @@ How it works (the contract lessons, the book and the slides rely on; CONTRIBUTIN
   ``<img alt="...">``), ``image/png`` (same bytes, for PDF/LaTeX) and ``text/plain`` (the alt
   text). JupyterLab, nbconvert's HTML and slides exporters and myst-nb all rank ``text/html``
   above ``image/png`` (none of them reads an alt from ``image/png``'s metadata), so the alt
-  text reaches every reader. The figure is rendered once, as the inline backend would
-  (``bbox_inches="tight"``).
+  text reaches every reader. The figure is rendered once, as the inline backend shows it
+  (``bbox_inches="tight"``), in one draw (``render.tight_png``).
 - ``alt_text(fig)`` is the text: the figure's own description if it has one, otherwise its
   panels' descriptions in order.
 
@@ -30,6 +30,8 @@ import html
 import re
 
 import numpy as np
+
+from .render import tight_png
 
 __all__ = ["describe", "alt_text", "figure_bundle", "plain_text", "describe_lines",
            "format_number"]
@@ -120,10 +122,13 @@ def figure_bundle(fig, png=None, note=None, caption=None):
     """``(data, metadata)`` of a figure output that carries its alt text (see module docstring).
 
     ``png`` reuses PNG bytes already rendered (the explorers' current image); by default the
-    figure is rendered once, as the inline backend does. ``caption`` (plain text) goes above
-    the image, ``note`` (HTML) under it: the explorers show their headline and say where they
-    run live.
+    figure is rendered as the inline backend shows it, in one draw (``render.tight_png``), or
+    by the inline backend's own call where that cannot (something sticks out of the figure, a
+    canvas that is not Agg's). ``caption`` (plain text) goes above the image, ``note`` (HTML)
+    under it: the explorers show their headline and say where they run live.
     """
+    if png is None:
+        png = tight_png(fig)
     if png is None:
         from IPython.core.pylabtools import print_figure
         png = print_figure(fig, "png", bbox_inches="tight")

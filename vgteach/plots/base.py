@@ -13,10 +13,8 @@ pyplot only when the session already uses pyplot (a lesson imported it), so the 
 ``plt.show()`` and the inline backend show it, as for any plotting helper called without ``ax``;
 otherwise a standalone ``matplotlib.figure.Figure``.
 """
-import struct
 import sys
 import time
-import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .access import _show_with_alt, describe, figure_bundle, root_figure
+from .render import _encode
 
 __all__ = ["Plot", "new_figure", "new_axes"]
 
@@ -183,7 +182,7 @@ class Plot:
             self._layout()
             self._draw()
         t2 = time.perf_counter()
-        png = _encode(self._canvas)
+        png = _encode(np.asarray(self._canvas.buffer_rgba()))
         t3 = time.perf_counter()
         self.timings = {"layout": t1 - t0, "draw": t2 - t1, "encode": t3 - t2,
                         "relayout": relayout}
@@ -348,23 +347,3 @@ def _tick_label_extents(axis, renderer):
             if low - span <= loc <= high + span and label.get_visible() and label.get_text():
                 out.append(label.get_window_extent(renderer))
     return out
-
-
-def _encode(canvas):
-    """PNG bytes of an Agg canvas' buffer: RGB (the figure is opaque), rows unfiltered, zlib
-    level 1. Written here (the format is a signature and three chunks): 1.5-1.7x faster than
-    Pillow at its fastest compression, whose per-row filter search buys nothing on a plot's
-    flat colours, and as small (round-trip tested)."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
-    rows = np.empty((height, 1 + 3 * width), np.uint8)
-    rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]  # a view: each row's pixels
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
-                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")))
-
-
-def _chunk(kind, data):
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data)))
