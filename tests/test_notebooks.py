@@ -150,7 +150,15 @@ def test_lesson_takes_its_randomness_from_one_parameters_cell(path):
         assert i is None, f"{path.stem} has a parameters cell: remove it from WITHOUT_PARAMETERS"
         return
     assert i is not None and i <= 4, "a code cell tagged 'parameters' near the top"
-    assert nb.cells[i].source.strip() == "seed = 0", "the parameters cell holds only `seed = 0`"
+    lines = nb.cells[i].source.strip().splitlines()
+    assert lines[0] == "seed = 0", "the parameters cell starts with `seed = 0`"
+    stored_line = ("use_stored = True  # read the long sweeps back at the default seed "
+                   "(see below)")
+    assert lines[1:] in ([], [stored_line]), \
+        "besides `seed = 0` the parameters cell holds at most the `use_stored = True` switch"
+    if lines[1:]:
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert "stored.reuse(use_stored)" in code, "the switch is used: stored.reuse(use_stored)"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     code = "\n".join(c.source for j, c in enumerate(nb.cells) if c.cell_type == "code" and j != i)
