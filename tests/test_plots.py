@@ -575,6 +575,38 @@ def test_static_figure_is_left_as_it_was_and_shows_the_same_twice(make):
     plt.close("all")
 
 
+def test_static_figure_drawn_by_pyplot_is_not_drawn_again(monkeypatch):
+    """After a cell IPython's pyplot hook draws every stale figure, then the inline backend
+    shows it: those pixels are used as they are, and a figure changed since is drawn anew."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from vgteach.plots.render import tight_png
+    fig = _two_log_panels()
+    fig.canvas.draw_idle()  # what pyplot's post_execute hook does (Gcf.draw_all)
+    draws = []
+    real_draw = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw",
+                        lambda canvas, *a, **k: draws.append(1) or real_draw(canvas, *a, **k))
+    reused = tight_png(fig)
+    assert draws == []
+    fig.stale = True  # the same figure, drawn anew: the same picture
+    assert tight_png(fig) == reused and draws == [1]
+    fig.canvas.draw_idle()
+    fig.axes[0].set_title("changed after the draw")
+    changed = tight_png(fig)
+    assert draws == [1, 1, 1] and changed != reused
+    fig.canvas.draw_idle()
+    fig.axes[0].lines[0].set_animated(True)  # left out of a draw outside saving
+    fig.stale = False
+    tight_png(fig)
+    assert len(draws) == 5
+    fig.canvas.draw_idle()
+    fig.set_dpi(fig.dpi * 2)  # stale, and a renderer of another size
+    fig.stale = False
+    assert tight_png(fig) is not None and len(draws) == 7
+    plt.close("all")
+
+
 def test_png_writer_keeps_alpha_only_when_asked_and_writes_the_dpi():
     from vgteach.plots.render import _encode
     rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)

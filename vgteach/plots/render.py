@@ -59,7 +59,8 @@ def tight_png(fig, level=LEVEL):
     saving = canvas._is_saving
     try:
         canvas._is_saving = True  # as in print_figure: no pyplot redraw while it lays out
-        FigureCanvasAgg.draw(canvas)  # the layout engine runs in here, once
+        if not _drawn(fig, canvas):
+            FigureCanvasAgg.draw(canvas)  # the layout engine runs in here, once
         box = fig.get_tightbbox(canvas.get_renderer())  # inches, from this draw's state
         rgba = np.asarray(canvas.buffer_rgba())
         background = _background(fig)
@@ -70,6 +71,23 @@ def tight_png(fig, level=LEVEL):
         canvas._is_saving = saving
         if own:
             fig.set_canvas(canvas_was)
+
+
+def _drawn(fig, canvas):
+    """Whether ``canvas`` holds ``fig``'s pixels as they are now, so they need no new draw.
+
+    In IPython pyplot redraws every stale figure after each cell (its ``post_execute`` hook,
+    ``draw_all``), just before the inline backend shows and closes them: without this check a
+    lesson's figure was drawn twice, layout engine and all. The pixels are current when that
+    draw was the figure's last change (not ``fig.stale``), on a renderer of the figure's size
+    and dpi, and nothing in the figure is animated (a draw outside saving leaves those out)."""
+    renderer = getattr(canvas, "renderer", None)
+    if fig.stale or renderer is None or not isinstance(canvas, FigureCanvasAgg):
+        return False
+    width, height = fig.bbox.size
+    if (renderer.width, renderer.height, renderer.dpi) != (int(width), int(height), fig.dpi):
+        return False
+    return not fig.findobj(lambda artist: artist.get_animated())
 
 
 def _crop(fig, box, rgba, background):
