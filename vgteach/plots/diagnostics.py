@@ -35,7 +35,7 @@ def plot_activation_histograms(acts, activation, ax=None, bins=50):
                 label=(f"layer {l + 1}: mean {stats.mean[l]:+.2f}, std {stats.std[l]:.2f}, "
                        f"sat. {100 * stats.saturated[l]:.0f}%"))
     ax.set(xlabel=f"{activation} output a", ylabel="fraction of values",
-           title=f"Activations per layer ({activation}; saturated: {SATURATION[activation]})")
+           title=f"Activations per layer ({activation})\nsaturated: {SATURATION[activation]}")
     ax.legend(fontsize="x-small")
     describe(ax, f"Histograms of each hidden layer's {activation} outputs, one line per layer. "
              + " ".join(f"Layer {l + 1}: mean {stats.mean[l]:+.2f}, std {stats.std[l]:.2f}, "
@@ -99,7 +99,7 @@ def plot_weight_distributions(before, after, fig=None, bins=40):
                 linestyle="--", label="before")
         ax.hist(np.ravel(after[l]), bins=edges, histtype="step", color=series_style(1)["color"],
                 label="after")
-        ax.set(title=f"layer {l + 1}: moved {100 * change[l]:.2g}%", xlabel="weight value")
+        ax.set(title=f"layer {l + 1}\nmoved {100 * change[l]:.2g}%", xlabel="weight value")
     axes[0].set_ylabel("count")
     axes[0].legend(fontsize="x-small")
     fig.suptitle("Weights before and after training")

@@ -13,6 +13,10 @@ of the figure rendered by print_figure after the draw here): constrained layout,
 once, is about two thirds of what is left. The PNGs are a quarter smaller (RGB at zlib level 6,
 where matplotlib writes RGBA).
 
+In a notebook the draw is usually done already: after each cell IPython's pyplot hook draws
+every figure that changed, just before the inline backend shows it, and ``tight_png`` uses those
+pixels when nothing changed since (``_drawn``), so a lesson's figure costs one draw, not two.
+
 A reader could see one difference only: ``print_figure`` starts its canvas at the box's corner, a
 fraction of a pixel, the crop at the nearest whole pixel, so the picture sits up to half a pixel
 from where ``print_figure`` puts it (tests/test_plots.py compares the pixels).
