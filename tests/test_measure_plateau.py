@@ -41,19 +41,24 @@ def test_plateau_end_finds_the_first_window_below_the_level():
 
 def test_train_with_speeds_is_an_ordinary_train_run_with_checkpoints():
     net = MLP([64, 10, 10, 10], activation="sigmoid", init="lecun", seed=1)
-    alone = net.copy()
+    start, alone = net.copy(), net.copy()
+    rng = np.random.default_rng(1)
     rec = train_with_speeds(net, X, Y, steps=40, every=10, lr=0.5, batch_size=25,
-                            rng=np.random.default_rng(1), snapshot_at=(20, 40))
+                            rng=rng, snapshot_at=(20, 40))
     hist = train(alone, X, Y, steps=40, lr=0.5, batch_size=25, loss="sigmoid_cross_entropy",
                  rng=np.random.default_rng(1))
     np.testing.assert_array_equal(rec.history.loss, hist.loss)
     np.testing.assert_array_equal(rec.history.update_ratio, hist.update_ratio)
-    np.testing.assert_array_equal(net.weights[0], alone.weights[0])
+    np.testing.assert_array_equal(rec.net.weights[0], alone.weights[0])
+    # the arguments are left as they were: a copy of the net trained, from a copy of rng
+    for W, W0 in zip(net.weights + net.biases, start.weights + start.biases):
+        np.testing.assert_array_equal(W, W0)
+    assert rng.bit_generator.state == np.random.default_rng(1).bit_generator.state
     assert rec.steps.tolist() == [0, 10, 20, 30, 40] and rec.speeds.shape == (5, 2)
-    _, grads = net.loss_and_grads(X, Y, loss="sigmoid_cross_entropy")
+    _, grads = rec.net.loss_and_grads(X, Y, loss="sigmoid_cross_entropy")
     np.testing.assert_allclose(rec.speeds[-1], grads.db_norms[:-1])
-    np.testing.assert_array_equal(rec.snapshots[40].weights[1], net.weights[1])
-    assert not np.array_equal(rec.snapshots[20].weights[1], net.weights[1])
+    np.testing.assert_array_equal(rec.snapshots[40].weights[1], rec.net.weights[1])
+    assert not np.array_equal(rec.snapshots[20].weights[1], rec.net.weights[1])
     with pytest.raises(ValueError, match="multiple"):
         train_with_speeds(net, X, Y, steps=25, every=10, lr=0.5, batch_size=25,
                           rng=np.random.default_rng(0))

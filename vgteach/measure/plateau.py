@@ -7,9 +7,9 @@ features; then it falls. This module measures that story:
 
 - ``chance_loss``: the loss of predicting the class frequencies for every example;
 - ``plateau_end``: the first step at which a loss curve has clearly left that level;
-- ``train_with_speeds``: an ordinary ``train`` run that also records Nielsen's *speed of
-  learning* of every hidden layer (the norm of the bias gradient on the whole training set) at
-  regular checkpoints;
+- ``train_with_speeds``: an ordinary ``train`` run (of a copy of the net) that also records
+  Nielsen's *speed of learning* of every hidden layer (the norm of the bias gradient on the
+  whole training set) at regular checkpoints;
 - ``sweep_plateaus``: when the plateau ends, across depths, learning rates and seeds (the nets
   of one depth train together, ``lockstep.train_lockstep``: the numbers of separate ``train``
   calls in a fraction of the time); with ``balance=True``, the control that separates "small
@@ -108,21 +108,27 @@ class SpeedRecord:
     speeds : ndarray (n_checkpoints, n_hidden), ``||dLoss/db_l||`` per hidden layer
     history : train.History, every step of the run (mini-batch values)
     snapshots : dict step -> MLP, copies of the net taken at the requested steps
+    net : MLP, the net at the end of the run
     """
 
     steps: np.ndarray
     speeds: np.ndarray
     history: History
     snapshots: dict
+    net: MLP
 
 
+@reusable
 def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
                       loss="sigmoid_cross_entropy", snapshot_at=()):
-    """``train`` the net in place, measuring every hidden layer's speed every ``every`` steps.
+    """``train`` a copy of the net, measuring every hidden layer's speed every ``every`` steps.
 
-    The run is exactly ``train(net, X, y, steps, lr, batch_size, loss, rng=rng)``: it is cut into
-    pieces of ``every`` steps that share ``rng``, and between the pieces the speeds are measured
-    on all of ``X`` (as Nielsen does), which changes nothing in the net.
+    The run is exactly ``train(net.copy(), X, y, steps, lr, batch_size, loss, rng=rng)``: it is
+    cut into pieces of ``every`` steps that share the generator, and between the pieces the
+    speeds are measured on all of ``X`` (as Nielsen does), which changes nothing in the net.
+    ``net`` and ``rng`` are left as they were (the run draws from a copy of ``rng``), so the
+    result depends on the arguments alone and a lesson may read it back (``vgteach.stored``);
+    the trained net is the result's ``net``.
 
     Parameters
     ----------
@@ -143,6 +149,7 @@ def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
     if steps % every:
         raise ValueError(f"train_with_speeds needs 'steps' ({steps}) to be a multiple of "
                          f"'every' ({every}).")
+    net, rng = net.copy(), _copy_rng(rng)
     marks = np.arange(0, steps + 1, every)
     speeds, pieces, snapshots = [_speeds(net, X, y, loss)], [], {}
     for done in marks[:-1]:
@@ -156,7 +163,14 @@ def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
     history = History(**{name: np.concatenate([getattr(p, name) for p in pieces])
                          for name in History.__dataclass_fields__})
     return SpeedRecord(steps=marks, speeds=np.array(speeds), history=history,
-                       snapshots=snapshots)
+                       snapshots=snapshots, net=net)
+
+
+def _copy_rng(rng):
+    """A generator in ``rng``'s state: it draws what ``rng`` would, and ``rng`` stays put."""
+    new = np.random.Generator(type(rng.bit_generator)())
+    new.bit_generator.state = rng.bit_generator.state
+    return new
 
 
 def balancing_rates(net, X, y, lr, loss="sigmoid_cross_entropy"):
