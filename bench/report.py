@@ -142,7 +142,8 @@ def series_lines(s):
     if not math.isnan(worst):
         lines.append(f"- In a kernel with the environment the benchmark was started with (a "
                      f"learner's kernel: no thread settings unless yours has them), each lesson "
-                     f"takes at most **{worst:.2f}x** its one-thread time "
+                     f"takes at most **{worst:.2f}x** its one-thread time (medians of "
+                     f"{s.get('pairs', 1)} runs each way, taking turns) "
                      f"({_verdict(worst <= TARGETS['default_ratio'])}: "
                      f"<= {TARGETS['default_ratio']}).")
     lines += ["", "| notebook | s | default env s | default / one thread | all computed s | "

@@ -9,7 +9,9 @@ resident memory (``VmHWM`` in /proc/self/status), so memory is measured in the k
 The benchmark runs its kernels with one BLAS thread (``OMP_NUM_THREADS=1`` etc.), as the tests
 do. A learner's kernel has no such setting, so each lesson of ``notebooks/`` also runs once in
 a kernel started with the environment the benchmark itself was started with (``default_env``),
-right after its one-thread run: ``default_ratio`` compares the two.
+right after its one-thread run, and then ``pairs - 1`` more times each way, taking turns:
+``default_ratio`` compares the medians. (A 3 s lesson run once each way swung 0.93-1.16x on a
+shared machine: half a second of noise is 16 % of it.)
 
 A lesson whose parameters cell sets ``use_stored`` reads its long sweeps back from stored results
 at its default seed (``vgteach.stored``), as a learner's first run does. Such a lesson also runs
@@ -20,6 +22,7 @@ import subprocess
 import time
 
 import nbformat
+import numpy as np
 from nbclient import NotebookClient
 
 FOLDERS = ("notebooks", "solutions", "exercises")
@@ -86,16 +89,19 @@ def run_notebook(nb, cwd, timeout=600, env=None):
     return seconds, peak, errors
 
 
-def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("notebooks",)):
+def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("notebooks",),
+                    pairs=3):
     """Run each notebook in ``paths`` and one floor notebook after it.
 
     With ``default_env`` (a dict), each notebook in one of ``default_folders`` also runs in a
-    kernel with that environment, between its own run and the floor run.
+    kernel with that environment, between its own run and the floor run: ``pairs`` runs in that
+    environment and as many with one thread (its own run the first), taking turns.
 
     Returns
     -------
     dict with ``notebooks`` (list of dicts: path, seconds, floor_seconds, peak_mib, errors and,
-    where run, default_seconds, default_errors, default_ratio, computed_seconds,
+    where run, default_seconds and one_thread_median (medians of ``pairs`` runs each),
+    default_errors, default_ratio, computed_seconds,
     computed_errors), ``series_seconds``,
     ``floor_seconds``, ``ratio``, ``computed_series_seconds`` and ``computed_ratio`` (the series
     with every stored run computed instead), ``peak_mib`` (largest kernel), ``floor_peak_mib``, ``slowest``
@@ -109,9 +115,18 @@ def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("note
         seconds, peak, errors = run_notebook(nb, path.parent, timeout)
         row = {"path": str(path), "seconds": seconds, "peak_mib": peak / 1024, "errors": errors}
         if default_env is not None and path.parent.name in default_folders:
-            row["default_seconds"], _, row["default_errors"] = run_notebook(
-                nb, path.parent, timeout, env=default_env)
-            row["default_ratio"] = row["default_seconds"] / seconds
+            own, default, row["default_errors"] = [seconds], [], 0
+            for turn in range(pairs):
+                # own run first in even turns, the learner's kernel first in odd ones
+                for env in ((default_env, None) if turn % 2 else (None, default_env)):
+                    if env is None and turn == 0:
+                        continue  # the own run above
+                    t, _, errs = run_notebook(nb, path.parent, timeout, env=env)
+                    (own if env is None else default).append(t)
+                    row["default_errors"] += errs if env is not None else 0
+            row["default_seconds"] = float(np.median(default))
+            row["one_thread_median"] = float(np.median(own))
+            row["default_ratio"] = row["default_seconds"] / row["one_thread_median"]
         computing = computing_everything(nb)
         if computing is not None:
             row["computed_seconds"], _, row["computed_errors"] = run_notebook(
@@ -134,5 +149,6 @@ def series_vs_floor(paths, timeout=600, default_env=None, default_folders=("note
         "floor_peak_mib": max((r["floor_peak_mib"] for r in rows), default=0.0),
         "slowest": sorted(rows, key=lambda r: -r["seconds"])[:3],
         "default_ratio_max": max(default_ratios, default=float("nan")),
+        "pairs": pairs,
         "wall_seconds": time.perf_counter() - start,
     }

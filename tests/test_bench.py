@@ -94,10 +94,21 @@ def test_series_finds_notebooks_and_runs_a_kernel(tmp_path, monkeypatch):
     result = series.series_vs_floor(paths)
     assert result["ratio"] == 1.0 and result["peak_mib"] == 2.0 and len(result["slowest"]) == 1
     assert "default_seconds" not in result["notebooks"][0] and seen_envs == [None, None]
-    result = series.series_vs_floor(paths, default_env={"X": "1"})
+    result = series.series_vs_floor(paths, default_env={"X": "1"}, pairs=1)
     assert seen_envs[2:] == [None, {"X": "1"}, None]  # own run, learner's kernel, floor
     assert result["notebooks"][0]["default_ratio"] == 1.5 == result["default_ratio_max"]
     assert "1.50x" in "\n".join(report.series_lines(result))
+    times = iter([2.0, 9.0, 3.0, 2.5, 1.0, 3.5, 1.0])  # own, default, default, own, own, default
+    del seen_envs[:]
+    monkeypatch.setattr(series, "run_notebook",
+                        lambda nb, cwd, timeout, env=None: seen_envs.append(env) or
+                        (next(times), 2048, 0))
+    result = series.series_vs_floor(paths, default_env={"X": "1"})  # three pairs, taking turns
+    x = {"X": "1"}
+    assert seen_envs == [None, x, x, None, None, x, None]  # ..., floor
+    row = result["notebooks"][0]
+    assert row["seconds"] == 2.0 and row["one_thread_median"] == 2.0  # of 2.0, 2.5, 1.0
+    assert row["default_seconds"] == 3.5 and row["default_ratio"] == 1.75  # of 9.0, 3.0, 3.5
 
 
 def test_a_lesson_that_stores_runs_also_runs_computing_everything(tmp_path, monkeypatch):
