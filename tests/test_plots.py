@@ -182,6 +182,23 @@ def test_layout_runs_once_and_again_only_when_a_label_sticks_out():
     assert plot.timings["relayout"] is False
 
 
+def test_layout_is_not_run_again_and_again_when_moving_back_and_forth():
+    """A relayout keeps the room earlier layouts gave each panel and axis label, so settings
+    whose tick labels differ in width, visited in turn, lay out once more, not on most moves
+    (16 of 40 updates of this cycle re-ran it, ~250 ms each, before)."""
+    results = [compute_dashboard(depth=4, **s) for s in
+               (dict(), dict(lr=0.3), dict(activation="relu"), dict(init="he"), dict(steps=120))]
+    plot = plots.DashboardPlot(results[0])
+    plot.png()
+    relayouts = 0
+    for k in range(15):
+        plot.update(results[k % 5])
+        plot.png()
+        relayouts += plot.timings["relayout"]
+    assert relayouts <= 2
+    assert not plot._sticks_out()  # every label clear of the figure's edge and its ticks
+
+
 def test_dashboard_draws_its_middle_panel_with_plot_layer_norms_panel():
     from vgteach.plots.basic import LayerNormsPanel
     plot = plots.DashboardPlot(compute_dashboard(depth=3, steps=5))
@@ -262,6 +279,9 @@ def test_course_style_is_colour_blind_safe_and_explicit():
     (plots.DashboardPlot, [compute_dashboard(depth=3, steps=8, lr=lr) for lr in (0.5, 0.3)]),
     # tick labels: some kept (steps, the saturation axis), some moved or new (depth 3 -> 5)
     (plots.DashboardPlot, [compute_dashboard(depth=d, steps=8, lr=0.3) for d in (3, 5)]),
+    # a legend placed "best" moves with the data (sigmoid -> relu: the other corner); pasting
+    # it where it was covered the new lines (1,900 pixels wrong before it was drawn anew)
+    (plots.DashboardPlot, [compute_dashboard(depth=8, activation=a) for a in ("sigmoid", "relu")]),
 ])
 def test_pasted_titles_labels_and_legends_look_as_if_drawn(make, results):
     import io
