@@ -24,6 +24,7 @@ Examples
 >>> runs.test_loss.shape, runs.eval_steps.tolist()
 ((1, 1, 3), [0, 2, 4])
 """
+import copy
 import pathlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -247,7 +248,7 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
     # replica k runs lrs[k // n_seed] on seeds[k % n_seed]; it draws its mini-batches from a
     # copy of its seed's model stream as that stands after the init (as train_sequence_model)
     seed_of = [k % n_seed for k in range(n_lr * n_seed)]
-    streams = [_copy_rng(rngs[j]) for j in seed_of]
+    streams = [copy.deepcopy(rngs[j]) for j in seed_of]
     Xs, ys = (np.stack([train[j][m] for j in seed_of]) for m in (0, 1))
     Xt, yt = (np.stack([test[j][m] for j in seed_of]) for m in (0, 1))
     params = [np.stack([start[j][name] for j in seed_of]) for name in _PARAMS]
@@ -273,12 +274,6 @@ def train_adding(kind, T, lrs, seeds, steps, H=16, batch_size=48, clip=1.0, forg
                       np.array(evals).T.reshape(shape + (-1,)), baseline,
                       {k: p.reshape(shape + p.shape[1:]) for k, p in zip(_PARAMS, params)},
                       settings, scale)
-
-
-def _copy_rng(rng):
-    new = np.random.default_rng()
-    new.bit_generator.state = rng.bit_generator.state
-    return new
 
 
 def _half_mse(pred, y):

@@ -24,6 +24,7 @@ Examples
 >>> plateau_end(np.array([3.0, 3.0, 1.0, 1.0]), level=2.0, window=2)
 4
 """
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,7 +150,7 @@ def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
     if steps % every:
         raise ValueError(f"train_with_speeds needs 'steps' ({steps}) to be a multiple of "
                          f"'every' ({every}).")
-    net, rng = net.copy(), _copy_rng(rng)
+    net, rng = net.copy(), copy.deepcopy(rng)  # the caller's generator stays where it was
     marks = np.arange(0, steps + 1, every)
     speeds, pieces, snapshots = [_speeds(net, X, y, loss)], [], {}
     for done in marks[:-1]:
@@ -164,13 +165,6 @@ def train_with_speeds(net, X, y, steps, every, lr, batch_size, rng,
                          for name in History.__dataclass_fields__})
     return SpeedRecord(steps=marks, speeds=np.array(speeds), history=history,
                        snapshots=snapshots, net=net)
-
-
-def _copy_rng(rng):
-    """A generator in ``rng``'s state: it draws what ``rng`` would, and ``rng`` stays put."""
-    new = np.random.Generator(type(rng.bit_generator)())
-    new.bit_generator.state = rng.bit_generator.state
-    return new
 
 
 def balancing_rates(net, X, y, lr, loss="sigmoid_cross_entropy"):
