@@ -88,6 +88,7 @@ class Plot:
             self._laid_out = False
             self._pixels = {}  # text -> (what it showed, its pixels, its box) from a draw
             self._boxes, self._tick_boxes = {}, {}  # text / axis -> window extents, last draw
+            self._positions, self._label_gaps = {}, {}  # panel / axis -> room kept (layouts)
             axes = self.make_panels(fig)
         elif hasattr(ax, "add_subplot"):  # a Figure or SubFigure: divide it into our panels
             axes = self.make_panels(ax)
@@ -296,7 +297,7 @@ class Plot:
         """
         if set(self.figure.axes) != set(self.axes):
             return False
-        last, now = getattr(self, "_positions", {}), {}
+        last, now = self._positions, {}
         for ax in self.axes:
             box = ax.get_position(original=True)
             old = last.get(ax)
@@ -313,7 +314,7 @@ class Plot:
     def _keep_label_gaps(self):
         """Keep every axis label at least as far from its panel as an earlier layout put it
         (room for the widest tick labels so far; ``_keep_margins`` keeps that room)."""
-        gaps = self.__dict__.setdefault("_label_gaps", {})
+        gaps = self._label_gaps
         for ax in self.axes:
             box = ax.bbox
             for axis in (ax.xaxis, ax.yaxis):
