@@ -263,7 +263,11 @@ class DashboardPlot(Plot):
                 f"||delta_1|| / ||delta_L|| = {result.first_to_last:.1e} at step 1")
 
     def set_headline(self, text):
-        self.axes[0].figure.suptitle(text, fontsize=10)
+        fig = self.axes[0].figure
+        if fig._suptitle is None:
+            fig.suptitle(text, fontsize=10)
+        else:  # where the layout put it (``suptitle()`` would move it back to y = 0.98)
+            fig._suptitle.set_text(text)
 
     def describe_panels(self, result):
         s = result.settings
