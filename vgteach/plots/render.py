@@ -150,14 +150,15 @@ def _encode(rgba, alpha=False, dpi=None, level=1):
     channels = 4 if alpha else 3
     rows = np.empty((height, 1 + channels * width), np.uint8)
     rows[:, 0] = 0  # filter type "None" for every row
-    # a view of each row's pixels: the assignment writes into ``rows``, no copy in between
-    rows[:, 1:].reshape(height, width, channels)[...] = rgba[:, :, :channels]
+    pixels = rows[:, 1:]  # a view: the assignments write into ``rows``, no copy in between
+    for c in range(channels):  # channel by channel: 2x faster than one (h, w, 3) assignment
+        pixels[:, c::channels] = rgba[:, :, c]
     colour_type = 6 if alpha else 2  # 8-bit RGBA or RGB
     chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0))]
     if dpi is not None:
         per_metre = int(dpi / 0.0254 + 0.5)
         chunks.append(_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-    chunks += [_chunk(b"IDAT", zlib.compress(rows.tobytes(), level)), _chunk(b"IEND", b"")]
+    chunks += [_chunk(b"IDAT", zlib.compress(rows, level)), _chunk(b"IEND", b"")]
     return b"".join((b"\x89PNG\r\n\x1a\n", *chunks))
 
 
