@@ -13,11 +13,14 @@ pyplot only when the session already uses pyplot (a lesson imported it), so the 
 ``plt.show()`` and the inline backend show it, as for any plotting helper called without ``ax``;
 otherwise a standalone ``matplotlib.figure.Figure``.
 """
+import contextlib
+import math
 import sys
 import time
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.transforms import Bbox
@@ -70,23 +73,27 @@ class Plot:
     ----------
     figure, axes, ax : the root Figure, the panels (list), the first panel
     result : the result drawn last
-    timings : dict of the last ``png()``: ``layout``, ``draw``, ``encode`` seconds, and
-        ``relayout`` (True when a label stuck out and the layout ran again)
+    timings : dict of the last ``png()``: ``layout``, ``draw``, ``encode`` seconds,
+        ``relayout`` (True when a label stuck out and the layout ran again), and how many texts
+        the last draw did not typeset: ``pasted`` (decorations, from its pixels) and ``moved``
+        (tick labels, from a ``_Stamp``)
     """
 
     figsize = (7.0, 3.8)
     n_panels = 1
     dpi = 100
     title = None
+    max_stamps = 400  # tick-label stamps kept (a few kB each)
 
     def __init__(self, result=None, ax=None, headline=True):
         self._own, self.show_headline = ax is None, bool(headline)
         if self._own:
             fig = Figure(figsize=self.figsize, dpi=self.dpi)
-            self._canvas = FigureCanvasAgg(fig)
+            self._canvas = _Canvas(fig)
             self._engine = ConstrainedLayoutEngine()
             self._laid_out = False
-            self._pixels = {}  # text -> (what it showed, its pixels, its box) from a draw
+            self._pixels = {}  # decoration -> (what it showed, its pixels, its box) from a draw
+            self._stamps = {}  # what a tick label shows -> _Stamp of its pixels from a draw
             self._boxes, self._tick_boxes = {}, {}  # text / axis -> window extents, last draw
             self._positions, self._label_gaps = {}, {}  # panel / axis -> room kept (layouts)
             axes = self.make_panels(fig)
@@ -178,16 +185,16 @@ class Plot:
         if not self._laid_out:
             self._layout()
         t1 = time.perf_counter()
-        self._draw()
+        reused = self._draw()
         relayout = self._sticks_out()
         if relayout:
             self._layout()
-            self._draw()
+            reused = self._draw()
         t2 = time.perf_counter()
         png = _encode(np.asarray(self._canvas.buffer_rgba()))
         t3 = time.perf_counter()
         self.timings = {"layout": t1 - t0, "draw": t2 - t1, "encode": t3 - t2,
-                        "relayout": relayout}
+                        "relayout": relayout, **reused}
         return png
 
     def _all_axes(self):
@@ -203,65 +210,94 @@ class Plot:
         return out
 
     def _draw(self):
-        """Draw the figure, pasting titles, axis labels, legends and tick labels unchanged since
-        the last draw from its pixels instead of typesetting them again (text is most of a
-        draw's cost).
+        """Draw the figure without typesetting again what an earlier draw typeset (text is most
+        of a draw's cost).
 
-        Between layouts titles and axis labels do not move (titles sit at y = 1, axis labels
-        are pinned); a legend gets an opaque frame without a border stroke, so its pixels are
-        exactly its box and never hold the lines behind it. A tick label is pasted when it
-        shows the same text at the same pixel position as last time (ticks are located before
-        the draw to know); tick labels lie outside the panel, on the figure's background.
+        Titles, axis labels and legends unchanged since the last draw are pasted from its
+        pixels: between layouts titles and axis labels do not move (titles sit at y = 1, axis
+        labels are pinned), and a legend gets an opaque frame on whole pixels without a border
+        stroke, so its pixels are exactly its box and never hold the lines behind it (a legend
+        placed "best" is pasted only where the draw would place it, ``_stays``). A tick label whose text
+        and style an earlier draw laid out (``_Stamp``) is left out of the draw and its text
+        drawn after it where the label's tick puts it, without laying it out again (ticks are
+        located before the draw to know); the renderer draws text from a mask it keeps
+        (``_TextRenderer``), so the pixels are exactly those of drawing the label.
+
+        Returns how many texts it did not typeset: ``{"pasted": n, "moved": n}``.
         """
-        texts, pasted = self._texts(), []
-        for d, shown, _ in texts:
-            cached = self._pixels.get(d)
-            if cached is not None and cached[0] == shown:
-                d.set_visible(False)
-                pasted.append((d, cached[1]))
+        (texts, located), boxes, pasted, moved = self._texts(), {}, [], []
+        renderer = self._canvas.get_renderer()
+        for d, shown, axis, anchor in texts:
+            if axis is None:
+                cached = self._pixels.get(d)
+                if cached is not None and cached[0] == shown and _stays(d, cached[2], renderer):
+                    pasted.append((d, cached[1]))
+                    boxes[d] = cached[2]
+            elif shown is not None:
+                stamp = self._stamps.get(shown)
+                if stamp is not None:
+                    moved.append((d, stamp.origin_at(anchor)))
+                    boxes[d] = stamp.box_at(anchor)
+        hidden = [d for d, _ in pasted + moved]
+        for d in hidden:
+            d.set_visible(False)
+        renderer.origins.clear()
         try:
-            self._canvas.draw()
+            with _located(located):
+                self._canvas.draw()
         finally:
-            for d, _ in pasted:
+            for d in hidden:
                 d.set_visible(True)
         for _, pixels in pasted:
             self._canvas.restore_region(pixels)
-        renderer = self._canvas.get_renderer()
-        done = {d for d, _ in pasted}
-        for d, shown, _ in texts:  # what the draw showed (it located the same ticks)
-            if d not in done:
-                box = d.get_window_extent(renderer)
-                # a text's ink may reach past its box; only figure background lies around it
-                ink = box if hasattr(d, "get_texts") else box.padded(2)
+        for label, origin in moved:  # tick labels are drawn after the panel, as here
+            _draw_text_at(label, origin, renderer)
+        for d, shown, axis, anchor in texts:  # what the draw showed (it located the same ticks)
+            if d in boxes:
+                continue
+            box = boxes[d] = d.get_window_extent(renderer)
+            if axis is None:
+                # a legend's frame fills whole pixels; a text's ink may reach past its box, where
+                # only figure background lies
+                ink = _whole_pixels(box) if hasattr(d, "get_texts") else box.padded(2)
                 self._pixels[d] = (shown, self._canvas.copy_from_bbox(ink), box)
-        self._boxes = {d: self._pixels[d][2] for d, _, _ in texts}
+            elif shown is not None and d in renderer.origins:
+                self._stamps[shown] = _Stamp(renderer.origins[d], anchor, box)
+        renderer.origins.clear()
+        if len(self._stamps) > self.max_stamps:  # oldest first (dicts keep insertion order)
+            for key in list(self._stamps)[:len(self._stamps) - self.max_stamps]:
+                del self._stamps[key]
+        self._boxes = {d: boxes[d] for d, *_ in texts}
         self._tick_boxes = {}
-        for d, _, axis in texts:
+        for d, _, axis, _ in texts:
             if axis is not None:
-                self._tick_boxes.setdefault(axis, []).append(self._boxes[d])
+                self._tick_boxes.setdefault(axis, []).append(boxes[d])
+        return {"pasted": len(pasted), "moved": len(moved)}
 
     def _texts(self):
-        """``(artist, what it shows, its axis or None)`` for every decoration and tick label
-        that shows something, with the ticks located and formatted now (as the next draw
-        will)."""
-        out = [(d, shown, None) for d in self._decorations()
+        """``(texts, located)``: ``(artist, what it shows, its axis or None, its anchor or
+        None)`` for every decoration and tick label that shows something, and ``{axis: its
+        ticks}``, located and formatted now, for the draw to use. What a tick label shows is
+        its text and style, not its place (None when it cannot be drawn from a ``_Stamp``); its
+        anchor is the display point its text is aligned to."""
+        out = [(d, shown, None, None) for d in self._decorations()
                if (shown := _showing(d)) is not None]
+        located = {}
         for ax in self._all_axes():
             for axis in (ax.xaxis, ax.yaxis):
                 if not axis.get_visible():
                     continue
-                ticks = axis._update_ticks()
+                ticks = located[axis] = axis._update_ticks()
                 # an offset text ("1e-3") is placed by the tick labels' boxes: draw them all
                 if axis.major.formatter.get_offset():
                     continue
                 for tick in ticks:
                     label = tick.label1
                     if label.get_visible() and label.get_text():
-                        x, y = label.get_transform().transform(label.get_position())
-                        out.append((label, ("tick", label.get_text(), round(x, 2), round(y, 2),
-                                            label.get_fontsize(), label.get_color(),
-                                            label.get_rotation()), axis))
-        return out
+                        anchor = label.get_transform().transform(label.get_position())
+                        out.append((label, _label_style(label), axis,
+                                    (float(anchor[0]), float(anchor[1]))))
+        return out, located
 
     def _layout(self):
         """Constrained layout with matplotlib placing the axis labels, then pin them there.
@@ -273,9 +309,12 @@ class Plot:
         for ax in axes:
             ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = True
             legend = ax.get_legend()
-            if legend is not None:  # opaque, no border stroke: its pixels are its own
-                legend.get_frame().set_alpha(1.0)
-                legend.get_frame().set_edgecolor("none")
+            if legend is not None:  # opaque, no border stroke, edges on whole pixels: its
+                frame = legend.get_frame()  # pixels are its own, no line shows through an edge
+                frame.set_alpha(1.0)
+                frame.set_edgecolor("none")
+                frame.set_linewidth(0)
+                frame.set_snap(True)
         self._pixels = {}  # everything may move
         self._engine.execute(self.figure)
         kept = self._keep_margins()
@@ -373,13 +412,166 @@ class Plot:
         return {"text/plain": f"<{type(self).__name__} on a lesson's figure>"}
 
 
+@contextlib.contextmanager
+def _located(located):
+    """Each axis in ``located`` draws the ticks located for it (``{axis: ticks}``) instead of
+    locating and formatting them again (``Axis._update_ticks``, its draw's first step)."""
+    for axis, ticks in located.items():
+        axis._update_ticks = lambda ticks=ticks: ticks
+    try:
+        yield
+    finally:
+        for axis in located:
+            del axis._update_ticks
+
+
+def _whole(v):
+    """The whole pixel nearest ``v`` (halves up)."""
+    return math.floor(v + 0.5)
+
+
+def _whole_pixels(box):
+    """``box`` with its edges on the nearest pixel boundaries (as Agg snaps a path)."""
+    return Bbox.from_extents(*(_whole(v) for v in box.extents))
+
+
+class _TextRenderer(RendererAgg):
+    """Agg that draws each line of text from the whole pixel nearest its origin, through a
+    mask of the text it keeps, and notes where each one-line ``Text`` asked to be drawn
+    (``origins``: display pixels, y down).
+
+    matplotlib places glyphs to 1/64 pixel, so one text drawn at two places differs in its
+    antialiased edges. From whole-pixel origins its pixels are the same, only moved: the text
+    is typeset and rasterized once, into a mask of its ink (the glyphs' coverage, on a canvas
+    of its own), and every later draw of it blends that mask in the text's colour, which gives
+    exactly the pixels drawing the glyphs one by one gives. The text sits at most half a pixel
+    from where matplotlib would put it.
+    """
+
+    max_masks = 1000  # texts whose masks are kept (a few hundred bytes each)
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self.origins = {}
+        self._masks = {}
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if mtext is not None:
+            self.origins[mtext] = (x, y)
+        x, y = _whole(x), _whole(y)
+        features = (None, None) if mtext is None else (mtext.get_fontfeatures(),
+                                                     mtext.get_language())
+        key = (s, hash(prop), angle, ismath, bool(gc.get_antialiased()), features)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._masks[key] = self._mask(s, prop, angle, ismath, gc, mtext)
+            if len(self._masks) > self.max_masks:
+                del self._masks[next(iter(self._masks))]
+        ink, dx, dy = mask
+        if ink is not None:
+            self._renderer.draw_text_image(ink, x + dx, y + dy, 0, gc)
+
+    def _mask(self, s, prop, angle, ismath, gc, mtext):
+        """``(coverage, dx, dy)``: the text's ink (uint8, or None if it has none) drawn from
+        the origin (0, 0), and where the mask's left edge and bottom row end lie from it."""
+        width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        corners = [(x * cos - y * sin, x * sin + y * cos)  # the metrics' box, turned (y up)
+                   for x in (0, width) for y in (-descent, height - descent)]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        pad = 4  # ink may reach a little past the metrics
+        while True:
+            left, top = pad + math.ceil(-min(xs)), pad + math.ceil(max(ys))
+            canvas = RendererAgg(left + math.ceil(max(xs)) + pad,
+                                 top + math.ceil(-min(ys)) + pad, self.dpi)
+            canvas.clear()  # transparent
+            black = canvas.new_gc()
+            black.set_foreground((0.0, 0.0, 0.0, 1.0), isRGBA=True)
+            black.set_antialiased(gc.get_antialiased())
+            RendererAgg.draw_text(canvas, black, left, top, s, prop, angle, ismath=ismath,
+                                  mtext=mtext)
+            alpha = np.asarray(canvas.buffer_rgba())[:, :, 3]
+            rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+            if not rows.size:
+                return None, 0, 0
+            if (rows[0] > 0 and cols[0] > 0 and rows[-1] < alpha.shape[0] - 1
+                    and cols[-1] < alpha.shape[1] - 1):
+                break
+            pad += 4 + math.ceil(width + height)  # the ink reached the edge: a larger canvas
+        ink = np.ascontiguousarray(alpha[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+        return ink, int(cols[0]) - left, int(rows[-1]) + 1 - top
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas whose renderer is a ``_TextRenderer``."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:  # as FigureCanvasAgg: a new renderer when the size changes
+            self.renderer = _TextRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
+class _Stamp:
+    """Where a tick label's text started, from its anchor, and its box, in a draw. A label of
+    the same text and style keeps both wherever its tick is."""
+
+    def __init__(self, origin, anchor, box):
+        # the origin is in display pixels with y down, the anchor with y up
+        self.dx, self.dy = origin[0] - anchor[0], origin[1] + anchor[1]
+        self.anchor, self.box = anchor, box
+
+    def origin_at(self, anchor):
+        return anchor[0] + self.dx, self.dy - anchor[1]
+
+    def box_at(self, anchor):
+        return self.box.translated(anchor[0] - self.anchor[0], anchor[1] - self.anchor[1])
+
+
+def _label_style(label):
+    """What a tick label shows, by text and style (hashable), or None when it cannot be drawn
+    from a ``_Stamp`` (more than one line, a box, path effects, TeX)."""
+    text = label.get_text()
+    if ("\n" in text or label.get_bbox_patch() is not None or label.get_path_effects()
+            or label.get_usetex()):
+        return None
+    return ("tick", text, hash(label.get_fontproperties()), label.get_color(),
+            label.get_alpha(), label.get_rotation(), label.get_ha(), label.get_va(),
+            label.get_rotation_mode(), label.get_antialiased(), label.get_clip_on())
+
+
+def _draw_text_at(label, origin, renderer):
+    """Draw ``label``'s text from ``origin`` (where the renderer is asked to start it) with the
+    graphics context ``Text.draw`` gives it."""
+    gc = renderer.new_gc()
+    gc.set_foreground(to_rgba(label.get_color()), isRGBA=True)
+    gc.set_alpha(label.get_alpha())
+    gc.set_antialiased(label.get_antialiased())
+    gc.set_snap(label.get_snap())
+    label._set_gc_clip(gc)
+    text, ismath = label._preprocess_math(label.get_text())
+    renderer.draw_text(gc, origin[0], origin[1], text, label.get_fontproperties(),
+                       label.get_rotation(), ismath=ismath, mtext=label)
+    gc.restore()
+
+
+def _stays(decoration, box, renderer):
+    """Whether ``decoration``, last drawn in ``box``, would be drawn there again: False for a
+    legend placed "best" (matplotlib's search for the corner with the least data under it)
+    whose best place is elsewhere now, e.g. a new run's lines run where it was."""
+    if getattr(decoration, "_loc", None) != 0:
+        return True
+    x, y = decoration._find_best_position(box.width, box.height, renderer)
+    return abs(x - box.x0) < 1e-6 and abs(y - box.y0) < 1e-6
+
+
 def _showing(decoration):
     """What a title, label or legend shows (a hashable summary), or None if nothing."""
     if not decoration.get_visible():
         return None
-    if hasattr(decoration, "get_texts"):  # a legend
-        if decoration._loc == 0:  # "best": placed anew by every draw, so never pasted
-            return None
+    if hasattr(decoration, "get_texts"):  # a legend ("best": see ``_stays``)
         frame = decoration.get_frame()
         return ("legend", tuple(t.get_text() for t in decoration.get_texts()),
                 len(decoration.legend_handles), frame.get_alpha(), frame.get_edgecolor())
