@@ -74,16 +74,16 @@ class Plot:
     figure, axes, ax : the root Figure, the panels (list), the first panel
     result : the result drawn last
     timings : dict of the last ``png()``: ``layout``, ``draw``, ``encode`` seconds,
-        ``relayout`` (True when a label stuck out and the layout ran again), and how many texts
-        the last draw did not typeset: ``pasted`` (decorations, from its pixels) and ``moved``
-        (tick labels, from a ``_Stamp``)
+        ``relayout`` (True when a label stuck out and the layout ran again), and what the last
+        draw did not typeset: ``pasted`` (legends and texts of several lines, from its pixels)
+        and ``moved`` (one-line texts, from a ``_Stamp``)
     """
 
     figsize = (7.0, 3.8)
     n_panels = 1
     dpi = 100
     title = None
-    max_stamps = 400  # tick-label stamps kept (a few kB each)
+    max_stamps = 400  # text stamps kept (a few hundred bytes each)
 
     def __init__(self, result=None, ax=None, headline=True):
         self._own, self.show_headline = ax is None, bool(headline)
@@ -92,8 +92,8 @@ class Plot:
             self._canvas = _Canvas(fig)
             self._engine = ConstrainedLayoutEngine()
             self._laid_out = False
-            self._pixels = {}  # decoration -> (what it showed, its pixels, its box) from a draw
-            self._stamps = {}  # what a tick label shows -> _Stamp of its pixels from a draw
+            self._pixels = {}  # legend, long text -> (what it showed, its pixels, its box)
+            self._stamps = {}  # what a one-line text shows -> _Stamp: where a draw started it
             self._boxes, self._tick_boxes = {}, {}  # text / axis -> window extents, last draw
             self._positions, self._label_gaps = {}, {}  # panel / axis -> room kept (layouts)
             axes = self.make_panels(fig)
@@ -213,22 +213,23 @@ class Plot:
         """Draw the figure without typesetting again what an earlier draw typeset (text is most
         of a draw's cost).
 
-        Titles, axis labels and legends unchanged since the last draw are pasted from its
-        pixels: between layouts titles and axis labels do not move (titles sit at y = 1, axis
-        labels are pinned), and a legend gets an opaque frame on whole pixels without a border
-        stroke, so its pixels are exactly its box and never hold the lines behind it (a legend
-        placed "best" is pasted only where the draw would place it, ``_stays``). A tick label whose text
-        and style an earlier draw laid out (``_Stamp``) is left out of the draw and its text
-        drawn after it where the label's tick puts it, without laying it out again (ticks are
-        located before the draw to know); the renderer draws text from a mask it keeps
-        (``_TextRenderer``), so the pixels are exactly those of drawing the label.
+        A one-line text (title, axis label, tick label) whose text and style an earlier draw
+        laid out (``_Stamp``) is left out of the draw and drawn after it from where its anchor
+        puts it now, without being laid out again (ticks are located before the draw to know);
+        the renderer draws text from a mask of its ink it keeps (``_TextRenderer``), so the
+        pixels are exactly those of drawing it. It lands over the panels, where a draw puts
+        text too. Legends and texts of several lines unchanged since the last draw are pasted
+        from its pixels: between layouts they do not move, and a legend gets an opaque frame on
+        whole pixels without a border stroke, so its pixels are exactly its box and never hold
+        the lines behind it (a legend placed "best" is pasted only where the draw would place
+        it, ``_stays``).
 
         Returns how many texts it did not typeset: ``{"pasted": n, "moved": n}``.
         """
         (texts, located), boxes, pasted, moved = self._texts(), {}, [], []
         renderer = self._canvas.get_renderer()
         for d, shown, axis, anchor in texts:
-            if axis is None:
+            if anchor is None:
                 cached = self._pixels.get(d)
                 if cached is not None and cached[0] == shown and _stays(d, cached[2], renderer):
                     pasted.append((d, cached[1]))
@@ -250,13 +251,13 @@ class Plot:
                 d.set_visible(True)
         for _, pixels in pasted:
             self._canvas.restore_region(pixels)
-        for label, origin in moved:  # tick labels are drawn after the panel, as here
-            _draw_text_at(label, origin, renderer)
+        for text, origin in moved:  # over the panels, as a draw puts text
+            _draw_text_at(text, origin, renderer)
         for d, shown, axis, anchor in texts:  # what the draw showed (it located the same ticks)
             if d in boxes:
                 continue
             box = boxes[d] = d.get_window_extent(renderer)
-            if axis is None:
+            if anchor is None:
                 # a legend's frame fills whole pixels; a text's ink may reach past its box, where
                 # only figure background lies
                 ink = _whole_pixels(box) if hasattr(d, "get_texts") else box.padded(2)
@@ -277,11 +278,20 @@ class Plot:
     def _texts(self):
         """``(texts, located)``: ``(artist, what it shows, its axis or None, its anchor or
         None)`` for every decoration and tick label that shows something, and ``{axis: its
-        ticks}``, located and formatted now, for the draw to use. What a tick label shows is
-        its text and style, not its place (None when it cannot be drawn from a ``_Stamp``); its
-        anchor is the display point its text is aligned to."""
-        out = [(d, shown, None, None) for d in self._decorations()
-               if (shown := _showing(d)) is not None]
+        ticks}``, located and formatted now, for the draw to use.
+
+        A one-line text (a title, an axis label, a tick label) has an anchor, the display point
+        its text is aligned to, and shows its text and style, not its place (``_text_style``;
+        None for a tick label that cannot be drawn from a ``_Stamp``). A legend or a text of
+        several lines has no anchor and shows what ``_showing`` says.
+        """
+        out = []
+        for d in self._decorations():
+            style = None if hasattr(d, "get_texts") else _text_style(d)
+            if style is not None:
+                out.append((d, style, None, _anchor(d)))
+            elif (shown := _showing(d)) is not None:
+                out.append((d, shown, None, None))
         located = {}
         for ax in self._all_axes():
             for axis in (ax.xaxis, ax.yaxis):
@@ -294,9 +304,7 @@ class Plot:
                 for tick in ticks:
                     label = tick.label1
                     if label.get_visible() and label.get_text():
-                        anchor = label.get_transform().transform(label.get_position())
-                        out.append((label, _label_style(label), axis,
-                                    (float(anchor[0]), float(anchor[1]))))
+                        out.append((label, _text_style(label), axis, _anchor(label)))
         return out, located
 
     def _layout(self):
@@ -515,8 +523,8 @@ class _Canvas(FigureCanvasAgg):
 
 
 class _Stamp:
-    """Where a tick label's text started, from its anchor, and its box, in a draw. A label of
-    the same text and style keeps both wherever its tick is."""
+    """Where a one-line text started, from its anchor, and its box, in a draw. A text of the
+    same characters and style keeps both wherever it is anchored."""
 
     def __init__(self, origin, anchor, box):
         # the origin is in display pixels with y down, the anchor with y up
@@ -530,30 +538,38 @@ class _Stamp:
         return self.box.translated(anchor[0] - self.anchor[0], anchor[1] - self.anchor[1])
 
 
-def _label_style(label):
-    """What a tick label shows, by text and style (hashable), or None when it cannot be drawn
-    from a ``_Stamp`` (more than one line, a box, path effects, TeX)."""
-    text = label.get_text()
-    if ("\n" in text or label.get_bbox_patch() is not None or label.get_path_effects()
-            or label.get_usetex()):
+def _text_style(text):
+    """What a visible one-line ``Text`` shows, by its text and style (hashable), or None when
+    it shows nothing or cannot be drawn from a ``_Stamp`` (several lines, a box, path effects,
+    TeX, wrapping, rotation taken from its transform)."""
+    s = text.get_text()
+    if (not text.get_visible() or not s or "\n" in s or text.get_bbox_patch() is not None
+            or text.get_path_effects() or text.get_usetex() or text.get_wrap()
+            or text.get_transform_rotates_text()):
         return None
-    return ("tick", text, hash(label.get_fontproperties()), label.get_color(),
-            label.get_alpha(), label.get_rotation(), label.get_ha(), label.get_va(),
-            label.get_rotation_mode(), label.get_antialiased(), label.get_clip_on())
+    return ("text", s, hash(text.get_fontproperties()), text.get_color(), text.get_alpha(),
+            text.get_rotation(), text.get_ha(), text.get_va(), text.get_rotation_mode(),
+            text.get_antialiased(), text.get_clip_on())
 
 
-def _draw_text_at(label, origin, renderer):
-    """Draw ``label``'s text from ``origin`` (where the renderer is asked to start it) with the
-    graphics context ``Text.draw`` gives it."""
+def _anchor(text):
+    """The display point (pixels, y up) a ``Text`` is aligned to, as its draw computes it."""
+    x, y = text.get_transform().transform(text.get_position())
+    return float(x), float(y)
+
+
+def _draw_text_at(text, origin, renderer):
+    """Draw ``text``'s text (a one-line ``Text``) from ``origin``, where its draw would ask the
+    renderer to start it, with the graphics context ``Text.draw`` gives it."""
     gc = renderer.new_gc()
-    gc.set_foreground(to_rgba(label.get_color()), isRGBA=True)
-    gc.set_alpha(label.get_alpha())
-    gc.set_antialiased(label.get_antialiased())
-    gc.set_snap(label.get_snap())
-    label._set_gc_clip(gc)
-    text, ismath = label._preprocess_math(label.get_text())
-    renderer.draw_text(gc, origin[0], origin[1], text, label.get_fontproperties(),
-                       label.get_rotation(), ismath=ismath, mtext=label)
+    gc.set_foreground(to_rgba(text.get_color()), isRGBA=True)
+    gc.set_alpha(text.get_alpha())
+    gc.set_antialiased(text.get_antialiased())
+    gc.set_snap(text.get_snap())
+    text._set_gc_clip(gc)
+    s, ismath = text._preprocess_math(text.get_text())
+    renderer.draw_text(gc, origin[0], origin[1], s, text.get_fontproperties(),
+                       text.get_rotation(), ismath=ismath, mtext=text)
     gc.restore()
 
 
