@@ -4,7 +4,9 @@ A ``Plot`` declares its panels, creates its artists once (``build``) and changes
 on ``update(result)``. On a figure of its own (an explorer's) it renders PNG bytes itself:
 constrained layout runs on the first render only, and again only when a title or label would
 stick out of the figure or into the panel beside it (a few text extents, measured after the
-draw); the PNG is written at low compression, which is 2-3x faster to encode and barely larger.
+draw); a text is laid out and rasterized once, and drawn from then on from the mask of its ink
+and its place relative to its anchor, wherever its tick or label moves (``Plot._draw``); the
+PNG is written at low compression, which is 2-3x faster to encode and barely larger.
 Lessons draw the same objects on their own Axes through the ``plot_*`` functions, so a static
 figure and an explorer share one drawing path.
 
