@@ -338,9 +338,10 @@ def test_explorer_frames_look_as_if_drawn_anew_over_many_moves(headline):
 
 
 def test_text_drawn_from_a_kept_mask_is_drawn_glyph_by_glyph():
-    """``_TextRenderer`` blends a mask of a text's ink: the pixels Agg's own glyph-by-glyph
-    drawing gives from the nearest whole-pixel origin, in any colour, over a line, for mathtext
-    and rotated text, the second time (from the mask kept) as the first."""
+    """``_TextRenderer`` blends a mask of a level text's ink: the pixels Agg's own
+    glyph-by-glyph drawing gives from the nearest whole-pixel origin, in any colour, over a
+    line, for mathtext too, the second time (from the mask kept) as the first; turned text is
+    drawn as usual from there."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
     from matplotlib.path import Path
@@ -360,7 +361,7 @@ def test_text_drawn_from_a_kept_mask_is_drawn_glyph_by_glyph():
 
     mine = _TextRenderer(220, 120, 100)
     for s, ismath, angle in [("0.693", False, 0), ("Wavy AVAT fj", False, 0),
-                             (r"$\mathdefault{10^{-3}}$", True, 0),
+                             (r"$\mathdefault{10^{-3}}$", True, 0), (r"$\|\delta_l\|$", True, 0),
                              (r"$\|\delta_l\|$ (log)", True, 90), ("–0.5", False, 30)]:
         for color in [(0, 0, 0, 1), (0.2, 0.4, 0.7, 0.6)]:
             ref = draw(RendererAgg(220, 120, 100), RendererAgg.draw_text, 30, 81, s, ismath,
@@ -368,7 +369,7 @@ def test_text_drawn_from_a_kept_mask_is_drawn_glyph_by_glyph():
             for _ in range(2):
                 got = draw(mine, _TextRenderer.draw_text, 30.4, 80.6, s, ismath, angle, color)
                 assert np.array_equal(got, ref), (s, color, angle)
-    assert len(mine._masks) == 5  # one per text: colours share it
+    assert len(mine._masks) == 4  # one per level text: colours share it
 
 
 def test_no_pyplot_in_package_code():

@@ -446,16 +446,17 @@ def _whole_pixels(box):
 
 
 class _TextRenderer(RendererAgg):
-    """Agg that draws each line of text from the whole pixel nearest its origin, through a
-    mask of the text it keeps, and notes where each one-line ``Text`` asked to be drawn
+    """Agg that draws each line of text from the whole pixel nearest its origin, level text
+    through a mask of it it keeps, and notes where each one-line ``Text`` asked to be drawn
     (``origins``: display pixels, y down).
 
     matplotlib places glyphs to 1/64 pixel, so one text drawn at two places differs in its
-    antialiased edges. From whole-pixel origins its pixels are the same, only moved: the text
-    is typeset and rasterized once, into a mask of its ink (the glyphs' coverage, on a canvas
-    of its own), and every later draw of it blends that mask in the text's colour, which gives
-    exactly the pixels drawing the glyphs one by one gives. The text sits at most half a pixel
-    from where matplotlib would put it.
+    antialiased edges. From whole-pixel origins its pixels are the same, only moved: a level
+    text is typeset and rasterized once, into a mask of its ink (the glyphs' coverage, on a
+    canvas of its own), and every later draw of it blends that mask in the text's colour,
+    which gives exactly the pixels drawing the glyphs one by one gives (tested). Turned text
+    (a y-axis label) is drawn as usual from its whole-pixel origin. Text sits at most half a
+    pixel from where matplotlib would put it.
     """
 
     max_masks = 1000  # texts whose masks are kept (a few hundred bytes each)
@@ -469,36 +470,35 @@ class _TextRenderer(RendererAgg):
         if mtext is not None:
             self.origins[mtext] = (x, y)
         x, y = _whole(x), _whole(y)
-        features = (None, None) if mtext is None else (mtext.get_fontfeatures(),
-                                                     mtext.get_language())
-        key = (s, hash(prop), angle, ismath, bool(gc.get_antialiased()), features)
+        if angle % 360:  # turned text as usual: older matplotlib turns its raster, not glyphs
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        # what else shapes the glyphs: font features and language (matplotlib >= 3.10)
+        features = tuple(getattr(mtext, name, lambda: None)()
+                         for name in ("get_fontfeatures", "get_language"))
+        key = (s, hash(prop), ismath, bool(gc.get_antialiased()), features)
         mask = self._masks.get(key)
         if mask is None:
-            mask = self._masks[key] = self._mask(s, prop, angle, ismath, gc, mtext)
+            mask = self._masks[key] = self._mask(s, prop, ismath, gc, mtext)
             if len(self._masks) > self.max_masks:
                 del self._masks[next(iter(self._masks))]
         ink, dx, dy = mask
         if ink is not None:
             self._renderer.draw_text_image(ink, x + dx, y + dy, 0, gc)
 
-    def _mask(self, s, prop, angle, ismath, gc, mtext):
+    def _mask(self, s, prop, ismath, gc, mtext):
         """``(coverage, dx, dy)``: the text's ink (uint8, or None if it has none) drawn from
         the origin (0, 0), and where the mask's left edge and bottom row end lie from it."""
         width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
-        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-        corners = [(x * cos - y * sin, x * sin + y * cos)  # the metrics' box, turned (y up)
-                   for x in (0, width) for y in (-descent, height - descent)]
-        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         pad = 4  # ink may reach a little past the metrics
         while True:
-            left, top = pad + math.ceil(-min(xs)), pad + math.ceil(max(ys))
-            canvas = RendererAgg(left + math.ceil(max(xs)) + pad,
-                                 top + math.ceil(-min(ys)) + pad, self.dpi)
+            left, top = pad, pad + math.ceil(height - descent)
+            canvas = RendererAgg(left + math.ceil(width) + pad,
+                                 top + math.ceil(descent) + pad, self.dpi)
             canvas.clear()  # transparent
             black = canvas.new_gc()
             black.set_foreground((0.0, 0.0, 0.0, 1.0), isRGBA=True)
             black.set_antialiased(gc.get_antialiased())
-            RendererAgg.draw_text(canvas, black, left, top, s, prop, angle, ismath=ismath,
+            RendererAgg.draw_text(canvas, black, left, top, s, prop, 0, ismath=ismath,
                                   mtext=mtext)
             alpha = np.asarray(canvas.buffer_rgba())[:, :, 3]
             rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
