@@ -27,7 +27,7 @@ with warnings.catch_warnings():  # nbgrader's dependencies add filters on import
     from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
     from traitlets import Float, Unicode
 
-from .judge import SETUP_TIMEOUT, Sandbox, judge, sandbox_identity
+from .judge import SETUP_TIMEOUT, Sandbox, judge, sandbox_identity, sandbox_runs_vgteach
 
 __all__ = ["Judge", "QuietOverwriteCells", "hidden_tests_removed", "graded_calls"]
 
@@ -96,9 +96,8 @@ class Judge(NbGraderPreprocessor):
         """Fail loudly (once per run) if the sandbox user cannot start Python at all, instead of
         giving every student 0 points."""
         if identity not in self._probed:
-            with Sandbox(identity, self.timeout, self.setup_timeout) as sandbox:
-                status = sandbox.prepare(["import vgteach.checks"], "_nothing")
-            self._probed[identity] = status.get("status") == "ready" and not status.get("errors")
+            self._probed[identity] = sandbox_runs_vgteach(identity, self.timeout,
+                                                          self.setup_timeout)
         if not self._probed[identity]:
             raise RuntimeError(
                 f"vgteach judge: the sandbox user {self.sandbox_user!r} cannot run "

@@ -37,7 +37,7 @@ from . import grading, isolation
 from .isolation import ArrayList, Numbers, Reader, Remote, Several, decode, encode, frame
 from .results import EXERCISES, CheckResult
 
-__all__ = ["judge", "Sandbox", "sandbox_identity"]
+__all__ = ["judge", "Sandbox", "sandbox_identity", "sandbox_runs_vgteach"]
 
 #: seconds the code cells above a check may take in the sandbox
 SETUP_TIMEOUT = 60.0
@@ -67,6 +67,15 @@ def sandbox_identity(user="nobody"):
         return None
     entry = pwd.getpwnam(user)
     return entry.pw_uid, entry.pw_gid
+
+
+def sandbox_runs_vgteach(identity, call_timeout=None, setup_timeout=SETUP_TIMEOUT):
+    """Whether a sandbox running as ``identity`` can start this interpreter and import
+    vgteach. It cannot when the user it runs as may not read them: a venv under ``/root``, a
+    private home, or a clone in a directory only its owner may enter (``mktemp -d``)."""
+    with Sandbox(identity, call_timeout, setup_timeout) as sandbox:
+        status = sandbox.prepare(["import vgteach.checks"], "_nothing")
+    return status.get("status") == "ready" and not status.get("errors")
 
 
 class Sandbox:
